@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Swift 6 language mode: strict concurrency checking is on for every target.
+let package = Package(
+    name: "ac-export",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ac-export", targets: ["ac-export"]),
+        .library(name: "Parquet", targets: ["Parquet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "Parquet", dependencies: ["CZlib"]),
+        .target(
+            name: "ActiveCampaign",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ActiveCampaignMock",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Export",
+            dependencies: [
+                "Parquet", "ActiveCampaign",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ac-export",
+            dependencies: [
+                "Parquet", "ActiveCampaign", "ActiveCampaignMock", "Export",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ac-export-bench",
+            dependencies: ["Parquet", "Export", "ActiveCampaignMock"],
+            path: "Benchmarks/ACExportBench"
+        ),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
+        .testTarget(name: "ActiveCampaignTests", dependencies: ["ActiveCampaign", "ActiveCampaignMock"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Parquet", "ActiveCampaign", "ActiveCampaignMock"]),
+    ]
+)

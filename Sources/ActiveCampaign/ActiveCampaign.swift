@@ -1,0 +1,1 @@
+// ActiveCampaign module: see DESIGN.md

@@ -1,0 +1,1 @@
+// ActiveCampaignMock module: see DESIGN.md

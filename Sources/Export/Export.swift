@@ -1,0 +1,1 @@
+// Export module: see DESIGN.md

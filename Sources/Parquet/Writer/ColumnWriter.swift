@@ -1,0 +1,302 @@
+// One column's writer within the current row group: typed appends go straight into the page's
+// encoded buffer (PLAIN bytes or dictionary indices) with no per-value object; full pages are
+// encoded, compressed and kept in memory until the row group is flushed.
+
+public final class ColumnWriter {
+    public let column: Column
+    private let physicalType: PhysicalType
+    private let properties: WriterProperties
+    private let codec: PageCodec
+
+    // The page being filled.
+    private var definitionLevels: [UInt8] = []
+    private var pageValueCount = 0
+    private var pageNullCount = 0
+    /// PLAIN-encoded values of the page; for BOOLEAN one byte per value, bit-packed when the page ends.
+    private var plainValues: [UInt8] = []
+    private var dictionaryIndices: [UInt32] = []
+
+    // The column chunk being built.
+    private var usesDictionary: Bool
+    private var fixedDictionary: FixedWidthDictionary
+    private var byteArrayDictionary = ByteArrayDictionary()
+    private var dataPages: [UInt8] = []
+    private var dictionaryDataPageCount: Int32 = 0
+    private var plainDataPageCount: Int32 = 0
+    private var chunkUncompressedSize = 0
+    private var chunkStoredSize = 0
+    private var chunkNonNullCount = 0
+    private(set) var valueCount = 0
+    private var statistics = StatisticsAccumulator()
+
+    init(column: Column, properties: WriterProperties, codec: PageCodec) {
+        self.column = column
+        self.physicalType = column.type.physicalType
+        self.properties = properties
+        self.codec = codec
+        // Parquet: BOOLEAN is never dictionary-encoded.
+        self.usesDictionary = properties.dictionaryEnabled && physicalType != .boolean
+        self.fixedDictionary = FixedWidthDictionary(byteWidth: physicalType == .int32 ? 4 : 8)
+    }
+
+    // MARK: Appends
+
+    public func appendNull() throws(ParquetError) {
+        guard !column.isRequired else { throw .nullInRequiredColumn(column: column.name) }
+        definitionLevels.append(0)
+        pageNullCount += 1
+        statistics.addNull()
+        try endValue()
+    }
+
+    /// INT64 and TIMESTAMP columns (microseconds since the epoch).
+    public func append(_ value: Int64) throws(ParquetError) {
+        guard physicalType == .int64 else { throw mismatch("INT64") }
+        beginValue()
+        statistics.add(value)
+        if usesDictionary {
+            dictionaryIndices.append(fixedDictionary.index(ofBits: UInt64(bitPattern: value)))
+        } else {
+            plainValues.appendLittleEndian(value)
+        }
+        try endValue()
+    }
+
+    /// INT32 and DATE columns (days since the epoch).
+    public func append(_ value: Int32) throws(ParquetError) {
+        guard physicalType == .int32 else { throw mismatch("INT32") }
+        beginValue()
+        statistics.add(Int64(value))
+        if usesDictionary {
+            dictionaryIndices.append(fixedDictionary.index(ofBits: UInt64(UInt32(bitPattern: value))))
+        } else {
+            plainValues.appendLittleEndian(value)
+        }
+        try endValue()
+    }
+
+    public func append(_ value: Double) throws(ParquetError) {
+        guard physicalType == .double else { throw mismatch("DOUBLE") }
+        beginValue()
+        statistics.add(value)
+        if usesDictionary {
+            dictionaryIndices.append(fixedDictionary.index(ofBits: value.bitPattern))
+        } else {
+            plainValues.appendLittleEndian(value.bitPattern)
+        }
+        try endValue()
+    }
+
+    public func append(_ value: Bool) throws(ParquetError) {
+        guard physicalType == .boolean else { throw mismatch("BOOLEAN") }
+        beginValue()
+        statistics.add(Int64(value ? 1 : 0))
+        plainValues.append(value ? 1 : 0)
+        try endValue()
+    }
+
+    /// STRING columns: the UTF-8 bytes of one value.
+    public func append(utf8 bytes: UnsafeRawBufferPointer) throws(ParquetError) {
+        guard physicalType == .byteArray else { throw mismatch("STRING") }
+        beginValue()
+        statistics.add(bytes)
+        if usesDictionary {
+            dictionaryIndices.append(byteArrayDictionary.index(of: bytes))
+        } else {
+            plainValues.appendPlainByteArray(bytes)
+        }
+        try endValue()
+    }
+
+    public func append(_ value: String) throws(ParquetError) {
+        var value = value
+        let result: Result<Void, ParquetError> = value.withUTF8 { utf8 in
+            Result { () throws(ParquetError) in try append(utf8: UnsafeRawBufferPointer(utf8)) }
+        }
+        try result.get()
+    }
+
+    @inline(__always)
+    private func beginValue() {
+        if !column.isRequired { definitionLevels.append(1) }
+        chunkNonNullCount += 1
+    }
+
+    @inline(__always)
+    private func endValue() throws(ParquetError) {
+        pageValueCount += 1
+        valueCount += 1
+        if usesDictionary && dictionaryByteCount > properties.dictionaryPageSizeLimit {
+            // Parquet allows a chunk to switch to PLAIN pages after its dictionary pages (parquet-format#404).
+            try finishPage()
+            usesDictionary = false
+            return
+        }
+        if pageValueCount >= properties.dataPageRowLimit || estimatedPageSize >= properties.dataPageSize {
+            try finishPage()
+        }
+    }
+
+    private func mismatch(_ appended: String) -> ParquetError {
+        .typeMismatch(column: column.name, columnType: column.type, appended: appended)
+    }
+
+    private var dictionaryByteCount: Int {
+        physicalType == .byteArray ? byteArrayDictionary.plainByteCount : fixedDictionary.plainByteCount
+    }
+
+    private var dictionaryEntryCount: Int {
+        physicalType == .byteArray ? byteArrayDictionary.count : fixedDictionary.count
+    }
+
+    private var estimatedPageSize: Int {
+        usesDictionary ? dictionaryIndices.count * 4 : plainValues.count
+    }
+
+    /// Uncompressed bytes of this chunk so far, pending page included (for row-group sizing).
+    var estimatedUncompressedSize: Int {
+        chunkUncompressedSize + estimatedPageSize + definitionLevels.count / 8 + dictionaryByteCount
+    }
+
+    /// Bytes held in memory by this column (compressed pages, the open page and the dictionary).
+    var bufferedByteCount: Int {
+        dataPages.count + plainValues.count + dictionaryIndices.count * 4 + definitionLevels.count + dictionaryByteCount
+    }
+
+    // MARK: Pages
+
+    private func finishPage() throws(ParquetError) {
+        guard pageValueCount > 0 else { return }
+        let pageUsesDictionary = usesDictionary
+        codec.body.removeAll(keepingCapacity: true)
+        if !column.isRequired {
+            appendDefinitionLevels(to: &codec.body)
+        }
+        if pageUsesDictionary {
+            // RLE_DICTIONARY page body: 1 byte bit width, then the hybrid-encoded indices with no length prefix.
+            let bitWidth = max(1, BitPacking.bitWidth(of: UInt32(max(0, dictionaryEntryCount - 1))))
+            codec.body.append(UInt8(bitWidth))
+            var encoder = RLEHybridEncoder(bitWidth: bitWidth)
+            for index in dictionaryIndices { encoder.put(index) }
+            codec.body.append(contentsOf: encoder.finish())
+        } else if physicalType == .boolean {
+            appendBitPackedBooleans(to: &codec.body)
+        } else {
+            codec.body.append(contentsOf: plainValues)
+        }
+        let header = PageHeader(
+            type: .dataPage, uncompressedPageSize: 0, compressedPageSize: 0,
+            dataPage: DataPageHeader(
+                numValues: Int32(pageValueCount),
+                encoding: pageUsesDictionary ? .rleDictionary : .plain,
+                definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle))
+        let sizes = try codec.emitPage(header, into: &dataPages)
+        chunkUncompressedSize += sizes.uncompressed
+        chunkStoredSize += sizes.stored
+        if pageUsesDictionary { dictionaryDataPageCount += 1 } else { plainDataPageCount += 1 }
+        definitionLevels.removeAll(keepingCapacity: true)
+        plainValues.removeAll(keepingCapacity: true)
+        dictionaryIndices.removeAll(keepingCapacity: true)
+        pageValueCount = 0
+        pageNullCount = 0
+        if pageUsesDictionary && dictionaryEntryCount > chunkNonNullCount / 2 {
+            // Mostly distinct values: the dictionary costs more than it saves; the rest of the chunk is PLAIN.
+            usesDictionary = false
+        }
+    }
+
+    /// v1 definition levels: 4-byte little-endian length, then the hybrid encoding at bit width 1.
+    private func appendDefinitionLevels(to body: inout [UInt8]) {
+        var encoder = RLEHybridEncoder(bitWidth: 1)
+        if pageNullCount == 0 || pageNullCount == pageValueCount {
+            encoder.put(pageNullCount == 0 ? 1 : 0, count: pageValueCount)
+        } else {
+            for level in definitionLevels { encoder.put(UInt32(level)) }
+        }
+        let levels = encoder.finish()
+        body.appendLittleEndian(UInt32(levels.count))
+        body.append(contentsOf: levels)
+    }
+
+    /// Parquet: BOOLEAN PLAIN is bit-packed, LSB first, not one byte per value.
+    private func appendBitPackedBooleans(to body: inout [UInt8]) {
+        var byte: UInt8 = 0
+        for (i, value) in plainValues.enumerated() {
+            byte |= value << UInt8(i & 7)
+            if i & 7 == 7 {
+                body.append(byte)
+                byte = 0
+            }
+        }
+        if plainValues.count & 7 != 0 { body.append(byte) }
+    }
+
+    // MARK: Chunk
+
+    struct ChunkOutput {
+        var dictionaryPage: [UInt8]
+        var dataPages: [UInt8]
+        /// Offsets relative to the chunk start; the file writer adds the chunk's file position.
+        var metadata: ColumnChunkMetadata
+    }
+
+    /// Ends the column chunk of the current row group and resets for the next one.
+    func finishChunk() throws(ParquetError) -> ChunkOutput {
+        try finishPage()
+        var dictionaryPage: [UInt8] = []
+        if dictionaryDataPageCount > 0 {
+            codec.body.removeAll(keepingCapacity: true)
+            if physicalType == .byteArray {
+                codec.body.append(contentsOf: byteArrayDictionary.plainBytes)
+            } else {
+                codec.body.append(contentsOf: fixedDictionary.plainBytes)
+            }
+            let header = PageHeader(
+                type: .dictionaryPage, uncompressedPageSize: 0, compressedPageSize: 0,
+                dictionaryPage: DictionaryPageHeader(numValues: Int32(dictionaryEntryCount), encoding: .plain))
+            let sizes = try codec.emitPage(header, into: &dictionaryPage)
+            chunkUncompressedSize += sizes.uncompressed
+            chunkStoredSize += sizes.stored
+        }
+        var encodings: [Encoding] = [.plain, .rle]
+        var encodingStats: [PageEncodingStats] = []
+        if dictionaryDataPageCount > 0 {
+            encodings.append(.rleDictionary)
+            encodingStats.append(PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1))
+            encodingStats.append(PageEncodingStats(pageType: .dataPage, encoding: .rleDictionary, count: dictionaryDataPageCount))
+        }
+        if plainDataPageCount > 0 {
+            encodingStats.append(PageEncodingStats(pageType: .dataPage, encoding: .plain, count: plainDataPageCount))
+        }
+        let metadata = ColumnChunkMetadata(
+            physicalType: physicalType,
+            encodings: encodings,
+            path: [column.name],
+            codec: codec.codec,
+            numValues: Int64(valueCount),
+            totalUncompressedSize: Int64(chunkUncompressedSize),
+            totalCompressedSize: Int64(chunkStoredSize),
+            dataPageOffset: Int64(dictionaryPage.count),
+            dictionaryPageOffset: dictionaryPage.isEmpty ? nil : 0,
+            statistics: properties.statisticsEnabled
+                ? statistics.statistics(for: physicalType, maxValueLength: properties.statisticsMaxValueLength) : nil,
+            encodingStats: properties.encodingStatsEnabled ? encodingStats : nil)
+        let output = ChunkOutput(dictionaryPage: dictionaryPage, dataPages: dataPages, metadata: metadata)
+        resetChunk()
+        return output
+    }
+
+    private func resetChunk() {
+        usesDictionary = properties.dictionaryEnabled && physicalType != .boolean
+        fixedDictionary = FixedWidthDictionary(byteWidth: physicalType == .int32 ? 4 : 8)
+        byteArrayDictionary = ByteArrayDictionary()
+        dataPages = []
+        dictionaryDataPageCount = 0
+        plainDataPageCount = 0
+        chunkUncompressedSize = 0
+        chunkStoredSize = 0
+        chunkNonNullCount = 0
+        valueCount = 0
+        statistics.reset()
+    }
+}

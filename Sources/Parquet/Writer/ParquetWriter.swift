@@ -1,0 +1,166 @@
+/// Writes one Parquet file with a flat schema.
+///
+/// Append one value (or null) to every column, then call `endRow()`. Row groups are cut at the
+/// configured row or size target; nothing reaches the sink until a row group is complete, and the
+/// footer is written by `close()`. A writer that is never closed leaves a file without a footer,
+/// which no reader accepts; callers write under a temporary name and rename after `close()`.
+public final class ParquetWriter {
+    public let schema: Schema
+    public let columns: [ColumnWriter]
+    public let properties: WriterProperties
+    private let sink: any ParquetSink
+    private let codec: PageCodec
+    private let keyValueMetadata: [KeyValue]
+    private var rowGroups: [RowGroupMetadata] = []
+    private var position: Int64 = 0
+    private var isClosed = false
+
+    /// Rows in the row group being built.
+    public private(set) var bufferedRowCount = 0
+    /// Rows in row groups already written.
+    public private(set) var writtenRowCount: Int64 = 0
+
+    public init(
+        sink: any ParquetSink, schema: Schema, properties: WriterProperties = WriterProperties(),
+        keyValueMetadata: [KeyValue] = []
+    ) throws(ParquetError) {
+        var seen = Set<String>()
+        for column in schema.columns {
+            guard !column.name.isEmpty else { throw .invalidSchema("a column has an empty name") }
+            // Spark, Trino and Hive resolve column names case-insensitively.
+            guard seen.insert(column.name.lowercased()).inserted else {
+                throw .invalidSchema("column name '\(column.name)' appears twice (names must be unique ignoring case)")
+            }
+        }
+        self.schema = schema
+        self.properties = properties
+        self.sink = sink
+        self.keyValueMetadata = keyValueMetadata
+        let codec = try PageCodec(properties: properties)
+        self.codec = codec
+        columns = schema.columns.map { ColumnWriter(column: $0, properties: properties, codec: codec) }
+    }
+
+    public convenience init(
+        path: String, schema: Schema, properties: WriterProperties = WriterProperties(),
+        keyValueMetadata: [KeyValue] = []
+    ) throws(ParquetError) {
+        try self.init(sink: try FileSink(path: path), schema: schema, properties: properties, keyValueMetadata: keyValueMetadata)
+    }
+
+    /// Total rows appended so far.
+    public var rowCount: Int64 { writtenRowCount + Int64(bufferedRowCount) }
+
+    /// Bytes already handed to the sink.
+    public var bytesWritten: Int64 { position }
+
+    /// Estimated uncompressed bytes of the row group being built.
+    public var estimatedRowGroupSize: Int { columns.reduce(0) { $0 + $1.estimatedUncompressedSize } }
+
+    /// Bytes held in memory for the row group being built (mostly compressed pages).
+    public var bufferedByteCount: Int { columns.reduce(0) { $0 + $1.bufferedByteCount } }
+
+    /// Marks the end of a row: every column must have received exactly one value or null.
+    public func endRow() throws(ParquetError) {
+        guard !isClosed else { throw .writerClosed }
+        bufferedRowCount += 1
+        if bufferedRowCount >= properties.rowGroupRowLimit
+            || (bufferedRowCount & 1023 == 0 && estimatedRowGroupSize >= properties.rowGroupByteLimit)
+        {
+            try flushRowGroup()
+        }
+    }
+
+    /// Writes the buffered rows as a row group now.
+    public func flushRowGroup() throws(ParquetError) {
+        guard !isClosed else { throw .writerClosed }
+        guard bufferedRowCount > 0 else { return }
+        for column in columns where column.valueCount != bufferedRowCount {
+            throw .columnCountMismatch(expected: bufferedRowCount, column: column.column.name, actual: column.valueCount)
+        }
+        if position == 0 { try writeMagic() }
+        var chunks: [ColumnChunkMetadata] = []
+        chunks.reserveCapacity(columns.count)
+        var totalByteSize: Int64 = 0
+        for column in columns {
+            let output = try column.finishChunk()
+            let chunkStart = position
+            try write(output.dictionaryPage)
+            try write(output.dataPages)
+            var metadata = output.metadata
+            metadata.dataPageOffset += chunkStart
+            metadata.dictionaryPageOffset = metadata.dictionaryPageOffset.map { $0 + chunkStart }
+            totalByteSize += metadata.totalUncompressedSize
+            chunks.append(metadata)
+        }
+        rowGroups.append(RowGroupMetadata(columns: chunks, totalByteSize: totalByteSize, numRows: Int64(bufferedRowCount)))
+        writtenRowCount += Int64(bufferedRowCount)
+        bufferedRowCount = 0
+    }
+
+    /// Flushes the last row group, writes the footer and finishes the sink (fsync for files).
+    @discardableResult
+    public func close() throws(ParquetError) -> FileMetadata {
+        guard !isClosed else { throw .writerClosed }
+        for column in columns where column.valueCount != bufferedRowCount {
+            throw .columnCountMismatch(expected: bufferedRowCount, column: column.column.name, actual: column.valueCount)
+        }
+        try flushRowGroup()
+        isClosed = true
+        if position == 0 { try writeMagic() }
+        let metadata = fileMetadata()
+        let footer = metadata.thriftBytes()
+        try write(footer)
+        var length: [UInt8] = []
+        length.appendLittleEndian(UInt32(footer.count))
+        try write(length)
+        try writeMagic()
+        try sink.finish()
+        return metadata
+    }
+
+    private func fileMetadata() -> FileMetadata {
+        var elements = [SchemaElement(name: "schema", numChildren: Int32(schema.columns.count))]
+        for column in schema.columns {
+            elements.append(SchemaElement(column))
+        }
+        return FileMetadata(
+            version: 1,
+            schema: elements,
+            numRows: writtenRowCount,
+            rowGroups: rowGroups,
+            keyValueMetadata: keyValueMetadata,
+            createdBy: properties.createdBy,
+            columnOrderCount: properties.statisticsEnabled ? schema.columns.count : 0)
+    }
+
+    private func writeMagic() throws(ParquetError) {
+        try write(Array("PAR1".utf8))
+    }
+
+    private func write(_ bytes: [UInt8]) throws(ParquetError) {
+        guard !bytes.isEmpty else { return }
+        try bytes.withUnsafeBytesTyped { (raw) throws(ParquetError) in try sink.write(raw) }
+        position += Int64(bytes.count)
+    }
+}
+
+extension SchemaElement {
+    init(name: String, numChildren: Int32) {
+        self.name = name
+        self.numChildren = numChildren
+    }
+
+    init(_ column: Column) {
+        name = column.name
+        physicalType = column.type.physicalType
+        repetition = column.isRequired ? .required : .optional
+        convertedType = column.type.convertedType
+        switch column.type {
+        case .string: logicalType = .string
+        case .date: logicalType = .date
+        case .timestampMicros(let utc): logicalType = .timestamp(adjustedToUTC: utc, unit: .micros)
+        case .boolean, .int32, .int64, .double: logicalType = nil
+        }
+    }
+}

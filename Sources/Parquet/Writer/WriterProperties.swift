@@ -1,0 +1,26 @@
+/// Every writer default in one place (like arrow-rs `properties.rs`).
+public struct WriterProperties: Sendable {
+    public var compression: CompressionCodec = .gzip
+    /// zlib level for GZIP (1-9). 6 is zlib's default; 9 costs far more for little gain on this data.
+    public var compressionLevel: Int = 6
+    /// Target uncompressed size of a data page.
+    public var dataPageSize: Int = 1 << 20
+    /// Cap on rows per data page (arrow, parquet-java and arrow-rs use 20,000).
+    public var dataPageRowLimit: Int = 20_000
+    /// A row group is closed at this many rows ...
+    public var rowGroupRowLimit: Int = 1 << 20
+    /// ... or at this estimated uncompressed size.
+    public var rowGroupByteLimit: Int = 128 << 20
+    public var dictionaryEnabled: Bool = true
+    /// A chunk falls back to PLAIN once its dictionary page would exceed this size.
+    public var dictionaryPageSizeLimit: Int = 1 << 20
+    /// Chunk statistics, column orders and page encoding stats.
+    public var statisticsEnabled: Bool = true
+    public var encodingStatsEnabled: Bool = true
+    /// Longer string min/max values are omitted (arrow drops values over 4096 bytes by default).
+    public var statisticsMaxValueLength: Int = 4096
+    /// `"<app> version <x.y.z> (build <hash>)"`: parquet-java ignores string statistics without a parseable one.
+    public var createdBy: String? = "ac-export version 0.1.0 (build unknown)"
+
+    public init() {}
+}

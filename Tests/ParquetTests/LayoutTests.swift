@@ -1,0 +1,96 @@
+import Parquet
+import Testing
+
+/// Bookkeeping checks (DuckDB's habit): page and row-group counts, offsets and encodings for a configuration.
+@Suite struct LayoutTests {
+    @Test func pagesAndRowGroupsAreCutAtTheConfiguredTargets() throws {
+        var properties = WriterProperties()
+        properties.dataPageRowLimit = 1000
+        properties.rowGroupRowLimit = 4500
+        properties.dictionaryEnabled = false
+        let sink = MemorySink()
+        let writer = try ParquetWriter(sink: sink, schema: Schema([Column("n", .int64)]), properties: properties)
+        for i in 0..<10_000 {
+            try writer.columns[0].append(Int64(i))
+            try writer.endRow()
+        }
+        let metadata = try writer.close()
+        #expect(metadata.rowGroups.map(\.numRows) == [4500, 4500, 1000])
+        let reader = try ParquetFileReader(bytes: sink.bytes)
+        #expect(try reader.pages(rowGroup: 0, column: 0).map { $0.header.dataPage?.numValues } == [1000, 1000, 1000, 1000, 500])
+        // Chunks are contiguous: each starts where the previous one ended, the first right after "PAR1".
+        var expectedOffset: Int64 = 4
+        for rowGroup in metadata.rowGroups {
+            let chunk = rowGroup.columns[0]
+            #expect(chunk.dataPageOffset == expectedOffset)
+            #expect(rowGroup.totalByteSize == chunk.totalUncompressedSize)
+            expectedOffset += chunk.totalCompressedSize
+        }
+    }
+
+    @Test func lowCardinalityColumnIsDictionaryEncodedThroughout() throws {
+        let sink = MemorySink()
+        let writer = try ParquetWriter(sink: sink, schema: Schema([Column("status", .string)]))
+        for i in 0..<50_000 {
+            try writer.columns[0].append(["open", "won", "lost"][i % 3])
+            try writer.endRow()
+        }
+        let chunk = try writer.close().rowGroups[0].columns[0]
+        #expect(chunk.dictionaryPageOffset == 4)
+        #expect(chunk.encodings.contains(.rleDictionary))
+        #expect(chunk.encodingStats == [
+            PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1),
+            PageEncodingStats(pageType: .dataPage, encoding: .rleDictionary, count: 3),
+        ])
+    }
+
+    @Test func highCardinalityColumnFallsBackToPlainAfterItsFirstPage() throws {
+        let sink = MemorySink()
+        let writer = try ParquetWriter(sink: sink, schema: Schema([Column("email", .string)]))
+        for i in 0..<50_000 {
+            try writer.columns[0].append("person\(i)@example.org")
+            try writer.endRow()
+        }
+        let chunk = try writer.close().rowGroups[0].columns[0]
+        #expect(chunk.encodingStats == [
+            PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1),
+            PageEncodingStats(pageType: .dataPage, encoding: .rleDictionary, count: 1),
+            PageEncodingStats(pageType: .dataPage, encoding: .plain, count: 2),
+        ])
+        let reader = try ParquetFileReader(bytes: sink.bytes)
+        let values = try reader.readColumn(0)
+        #expect(values[0] == .bytes(Array("person0@example.org".utf8)) && values[49_999] == .bytes(Array("person49999@example.org".utf8)))
+    }
+
+    @Test func oversizedDictionaryFallsBackMidPage() throws {
+        var properties = WriterProperties()
+        properties.dictionaryPageSizeLimit = 10_000
+        let sink = MemorySink()
+        let writer = try ParquetWriter(sink: sink, schema: Schema([Column("v", .int64)]), properties: properties)
+        for i in 0..<5000 {
+            try writer.columns[0].append(Int64(i % 2000))
+            try writer.endRow()
+        }
+        try writer.close()
+        let reader = try ParquetFileReader(bytes: sink.bytes)
+        #expect(try reader.readColumn(0) == (0..<5000).map { .int64(Int64($0 % 2000)) })
+        let stats = reader.metadata.rowGroups[0].columns[0].encodingStats ?? []
+        #expect(stats.contains { $0.encoding == .plain && $0.pageType == .dataPage })
+    }
+
+    @Test func gzipPagesAreSingleGzipMembersWithPlainHeaderFlags() throws {
+        let sink = MemorySink()
+        let writer = try ParquetWriter(sink: sink, schema: Schema([Column("n", .int64)]))
+        for i in 0..<100 {
+            try writer.columns[0].append(Int64(i))
+            try writer.endRow()
+        }
+        try writer.close()
+        let reader = try ParquetFileReader(bytes: sink.bytes)
+        for page in try reader.pages(rowGroup: 0, column: 0) {
+            let start = Int(page.offset) + page.headerSize
+            // RFC 1952: 1F 8B, CM = 8 (deflate), FLG = 0 (DuckDB rejects FTEXT/FHCRC/FEXTRA/FCOMMENT).
+            #expect(Array(sink.bytes[start..<start + 4]) == [0x1F, 0x8B, 0x08, 0x00])
+        }
+    }
+}
