@@ -1,1 +1,0 @@
-// ActiveCampaign module: see DESIGN.md

@@ -1,1 +1,0 @@
-// ActiveCampaignMock module: see DESIGN.md

@@ -1,0 +1,68 @@
+import ActiveCampaign
+import Foundation
+
+/// `OUT/_manifest.json`: the only mutable file of a drop (DESIGN.md "Manifest"). It never holds the API key.
+public struct Manifest: Codable, Sendable, Equatable {
+    public static let currentVersion = 1
+
+    public var version: Int = Manifest.currentVersion
+    public var endpoints: [String: EndpointState] = [:]
+    public var runs: [RunRecord] = []
+
+    public init() {}
+}
+
+public enum SyncMode: String, Codable, Sendable {
+    case incremental
+    case fullRefresh = "full_refresh"
+}
+
+public struct EndpointState: Codable, Sendable, Equatable {
+    public var mode: SyncMode
+    public var cursorField: String?
+    /// The maximum cursor (UTC, ISO 8601) of all committed records of the last complete run.
+    public var watermark: String?
+    public var schema: EndpointSchema = EndpointSchema()
+    public var schemaHistory: [SchemaChange] = []
+    public var files: [CommittedFile] = []
+    /// Where an unfinished run stopped: the next run resumes here instead of starting over.
+    public var checkpoint: Checkpoint?
+}
+
+public struct CommittedFile: Codable, Sendable, Equatable {
+    /// Relative to the output folder, e.g. `contacts/date=2026-11-29/part-<run>-00000.parquet`.
+    public var path: String
+    public var rows: Int
+    public var bytes: Int64
+    public var runID: String
+    public var date: String
+    public var minCursor: String?
+    public var maxCursor: String?
+}
+
+public struct Checkpoint: Codable, Sendable, Equatable {
+    /// The run that started this window (its files keep that run's date partition).
+    public var runID: String
+    public var date: String
+    public var window: IncrementalWindow?
+    /// Where to restart the listing to get the first record not yet committed.
+    public var resume: ResumePoint
+    public var maxCursor: String?
+    public var rowsCommitted: Int
+}
+
+public struct RunRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var status: String
+    public var endpoints: [String: EndpointRunSummary] = [:]
+}
+
+public struct EndpointRunSummary: Codable, Sendable, Equatable {
+    public var status: String
+    public var rows: Int
+    public var files: Int
+    public var bytes: Int64
+    public var error: String?
+}

@@ -1,0 +1,67 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The few POSIX operations the commit protocol needs, with errors that name the path.
+enum FileSystem {
+    struct Failure: Error, CustomStringConvertible {
+        var operation: String
+        var path: String
+        var code: Int32
+
+        var description: String {
+            let reason = String(cString: strerror(code))
+            let advice = code == ENOSPC ? "; the disk is full: free space on that volume and run again (committed files and the manifest are intact)" : ""
+            return "cannot \(operation) \(path): \(reason)\(advice)"
+        }
+    }
+
+    static func rename(_ from: String, to: String) throws {
+        guard Glibc.rename(from, to) == 0 else { throw Failure(operation: "rename to", path: to, code: errno) }
+    }
+
+    /// fsync a folder so that a rename inside it is durable.
+    static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(operation: "open folder", path: path, code: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw Failure(operation: "fsync folder", path: path, code: errno) }
+    }
+
+    /// Writes `data` to `path` atomically: temporary file, fsync, rename, folder fsync.
+    static func writeAtomically(_ data: Data, to path: String) throws {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure(operation: "create", path: temporary, code: errno) }
+        var failure: Failure?
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = Failure(operation: "write", path: temporary, code: errno)
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = Failure(operation: "fsync", path: temporary, code: errno) }
+        close(fd)
+        if let failure {
+            unlink(temporary)
+            throw failure
+        }
+        try rename(temporary, to: path)
+        try syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    static func createDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw Failure(operation: "create folder", path: path, code: (error as NSError).code == 0 ? EIO : Int32((error as NSError).code))
+        }
+    }
+}

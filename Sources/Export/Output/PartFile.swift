@@ -1,0 +1,66 @@
+import Foundation
+import Parquet
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One Parquet part file being written: `OUT/<endpoint>/date=<D>/part-<run>-<n>.parquet`, written
+/// as a hidden `.part-...parquet.tmp` beside it (no reader globbing `*.parquet` sees it) and made
+/// visible by `commit()`: close + fsync, rename, folder fsync.
+final class PartFile {
+    let relativePath: String
+    let date: String
+    let runID: String
+    private let finalPath: String
+    private let temporaryPath: String
+    private let folder: String
+    private let writer: ParquetWriter
+    private(set) var rows = 0
+    private(set) var minCursor: Int64?
+    private(set) var maxCursor: Int64?
+    let openedAt = ContinuousClock.now
+
+    init(
+        outputDirectory: String, endpoint: String, date: String, runID: String, sequence: Int,
+        schema: Schema, properties: WriterProperties, metadata: [KeyValue]
+    ) throws {
+        let folderRelative = "\(endpoint)/date=\(date)"
+        let name = "part-\(runID)-\(String(format: "%05d", sequence)).parquet"
+        self.relativePath = folderRelative + "/" + name
+        self.date = date
+        self.runID = runID
+        folder = outputDirectory + "/" + folderRelative
+        finalPath = folder + "/" + name
+        temporaryPath = folder + "/." + name + ".tmp"
+        try FileSystem.createDirectory(folder)
+        writer = try ParquetWriter(path: temporaryPath, schema: schema, properties: properties, keyValueMetadata: metadata)
+    }
+
+    var columns: [ColumnWriter] { writer.columns }
+
+    /// True once the writer has flushed a row group: the file reached its size target.
+    var isFull: Bool { writer.writtenRowCount > 0 }
+
+    func endRow(cursor: Int64?) throws {
+        try writer.endRow()
+        rows += 1
+        if let cursor {
+            minCursor = min(minCursor ?? cursor, cursor)
+            maxCursor = max(maxCursor ?? cursor, cursor)
+        }
+    }
+
+    /// Makes the file durable and visible; returns its size.
+    func commit() throws -> Int64 {
+        try writer.close()
+        try FileSystem.rename(temporaryPath, to: finalPath)
+        try FileSystem.syncDirectory(folder)
+        var info = stat()
+        return stat(finalPath, &info) == 0 ? Int64(info.st_size) : 0
+    }
+
+    /// Removes the unfinished file (cancellation or failure).
+    func abandon() {
+        unlink(temporaryPath)
+    }
+}

@@ -1,0 +1,240 @@
+import ActiveCampaign
+import Foundation
+import Logging
+import Parquet
+
+/// Exports one endpoint for one run: records → schema → typed rows → part files, each committed
+/// together with the endpoint's resume point; the watermark moves only when the endpoint finishes.
+final class EndpointExporter {
+    struct Context {
+        var outputDirectory: String
+        var runID: String
+        var runStartMicros: Int64
+        var date: String
+        var checkpointInterval: Duration
+        var writerProperties: WriterProperties
+        /// Rows held before the first file's types are fixed (DESIGN.md: about 10k).
+        var inferenceRows: Int = 10_000
+    }
+
+    let endpoint: String
+    let cursorField: String?
+    private let context: Context
+    private let manifest: ManifestStore
+    private let logger: Logger
+    private let tracker: SchemaTracker
+    private let startingSchema: EndpointSchema
+    private var pendingChanges: [PendingChange] = []
+    private var part: PartFile?
+    private var partSequence = 0
+    private var heldRecords: [[FlatField]] = []
+    private var heldCursors: [Int64?] = []
+    private var schemaFixed = false
+    private var row: [CellValue] = []
+    private var runIDBytes: [UInt8]
+    private(set) var rowsCommitted = 0
+    private(set) var filesCommitted = 0
+    private(set) var bytesCommitted: Int64 = 0
+    private var maxCursor: Int64?
+    /// The window and run of the checkpoint being continued (their files belong to this snapshot).
+    private let window: IncrementalWindow?
+    private let logicalRunIDs: Set<String>
+    private var lastResume: ResumePoint?
+
+    init(
+        endpoint: String, cursorField: String?, window: IncrementalWindow?, resumedCheckpoint: Checkpoint?,
+        state: EndpointState?, context: Context, manifest: ManifestStore, logger: Logger
+    ) {
+        self.endpoint = endpoint
+        self.cursorField = cursorField
+        self.window = window
+        self.manifest = manifest
+        self.logger = logger
+        var context = context
+        if let resumedCheckpoint {
+            context.date = resumedCheckpoint.date
+            maxCursor = resumedCheckpoint.maxCursor.flatMap(Self.micros(fromISO:))
+            rowsCommitted = resumedCheckpoint.rowsCommitted
+        }
+        self.context = context
+        logicalRunIDs = Set([context.runID] + (resumedCheckpoint.map { [$0.runID] } ?? []))
+        startingSchema = state?.schema ?? EndpointSchema()
+        tracker = SchemaTracker(schema: startingSchema)
+        runIDBytes = Array(context.runID.utf8)
+    }
+
+    /// Consumes every batch, committing part files as it goes; then finalizes the endpoint.
+    func run<Source: AsyncSequence>(_ source: Source) async throws where Source.Element == RecordBatch {
+        do {
+            for try await batch in source {
+                try Task.checkCancellation()
+                try await consume(batch)
+            }
+            try await finish()
+        } catch {
+            part?.abandon()
+            part = nil
+            throw error
+        }
+    }
+
+    private func consume(_ batch: RecordBatch) async throws {
+        var flattened: [[FlatField]] = []
+        var cursors: [Int64?] = []
+        flattened.reserveCapacity(batch.records.count)
+        for (index, record) in batch.records.enumerated() {
+            guard case .object(let object) = record else {
+                throw RejectedRecord(endpoint: endpoint, origin: batch.origin, index: index, reason: "is not a JSON object")
+            }
+            var fields: [FlatField] = []
+            RecordFlattener.flatten(object, objectPaths: &tracker.objectPaths, into: &fields)
+            flattened.append(fields)
+            cursors.append(cursor(of: object))
+        }
+        let changes = tracker.requiredChanges(for: flattened) { "\(batch.origin) record \($0)" }
+        if !schemaFixed {
+            tracker.apply(changes)
+            pendingChanges += changes
+            heldRecords += flattened
+            heldCursors += cursors
+            lastResume = batch.resumeAfter
+            if heldRecords.count >= context.inferenceRows { try await writeHeldRecords() }
+            return
+        }
+        if !changes.isEmpty {
+            // A schema change starts a new file: commit the current one at this page boundary first.
+            try await commitPart()
+            tracker.apply(changes)
+            pendingChanges += changes
+            logger.info("schema widened", metadata: ["endpoint": "\(endpoint)", "changes": "\(changes.map { "\($0.column): \($0.from?.rawValue ?? "new") → \($0.to.rawValue)" })"])
+        }
+        try write(flattened, cursors: cursors)
+        lastResume = batch.resumeAfter
+        if let part, part.isFull || ContinuousClock.now - part.openedAt >= context.checkpointInterval {
+            try await commitPart()
+        }
+    }
+
+    private func writeHeldRecords() async throws {
+        pendingChanges += tracker.addNullOnlyColumns(cause: "first \(heldRecords.count) records")
+        schemaFixed = true
+        let records = heldRecords
+        let cursors = heldCursors
+        heldRecords = []
+        heldCursors = []
+        try write(records, cursors: cursors)
+    }
+
+    private func write(_ records: [[FlatField]], cursors: [Int64?]) throws {
+        guard !records.isEmpty else { return }
+        let part = try openPartIfNeeded()
+        let columns = part.columns
+        let dataColumns = tracker.schema.columns.count
+        for (fields, cursor) in zip(records, cursors) {
+            tracker.fill(&row, from: fields)
+            for i in 0..<dataColumns { try row[i].append(to: columns[i]) }
+            try columns[dataColumns].append(context.runStartMicros)
+            try runIDBytes.withUnsafeBytes { try columns[dataColumns + 1].append(utf8: $0) }
+            try part.endRow(cursor: cursor)
+        }
+    }
+
+    private func openPartIfNeeded() throws -> PartFile {
+        if let part { return part }
+        let part = try PartFile(
+            outputDirectory: context.outputDirectory, endpoint: endpoint, date: context.date, runID: context.runID,
+            sequence: partSequence, schema: tracker.parquetSchema, properties: context.writerProperties,
+            metadata: [KeyValue("ac-export.endpoint", endpoint), KeyValue("ac-export.run_id", context.runID)])
+        partSequence += 1
+        self.part = part
+        return part
+    }
+
+    /// Commits the open part file and, in the same manifest write, the resume point after it.
+    private func commitPart() async throws {
+        guard let part, part.rows > 0 else { return }
+        let bytes = try part.commit()
+        self.part = nil
+        if let fileMax = part.maxCursor { maxCursor = max(maxCursor ?? fileMax, fileMax) }
+        rowsCommitted += part.rows
+        filesCommitted += 1
+        bytesCommitted += bytes
+        let file = CommittedFile(
+            path: part.relativePath, rows: part.rows, bytes: bytes, runID: part.runID, date: part.date,
+            minCursor: part.minCursor.map(Self.iso), maxCursor: part.maxCursor.map(Self.iso))
+        let checkpoint = lastResume.map {
+            Checkpoint(runID: logicalRunIDs.first { $0 != context.runID } ?? context.runID, date: context.date,
+                       window: window, resume: $0, maxCursor: maxCursor.map(Self.iso), rowsCommitted: rowsCommitted)
+        }
+        let changes = takeSchemaChanges()
+        let schema = tracker.schema
+        let fresh = EndpointState(mode: mode, cursorField: cursorField)
+        try await manifest.update { [endpoint] m in
+            var state = m.endpoints[endpoint] ?? fresh
+            state.files.append(file)
+            state.checkpoint = checkpoint
+            state.schema = schema
+            state.schemaHistory += changes
+            m.endpoints[endpoint] = state
+        }
+        logger.info("committed", metadata: ["endpoint": "\(endpoint)", "file": "\(file.path)", "rows": "\(file.rows)", "bytes": "\(bytes)"])
+    }
+
+    /// Last commit of the run: clears the checkpoint, moves the watermark, replaces the same-date snapshot.
+    private func finish() async throws {
+        if !schemaFixed { try await writeHeldRecords() }
+        try await commitPart()
+        let changes = takeSchemaChanges()
+        let watermark = maxCursor.map(Self.iso)
+        let schema = tracker.schema
+        let fresh = EndpointState(mode: mode, cursorField: cursorField)
+        let date = context.date
+        let replaced = try await manifest.update { [endpoint, logicalRunIDs] m -> [String] in
+            var state = m.endpoints[endpoint] ?? fresh
+            var replaced: [String] = []
+            state.checkpoint = nil
+            if fresh.mode == .incremental {
+                let previous = state.watermark.flatMap(Self.micros(fromISO:)) ?? .min
+                if let watermark, let micros = Self.micros(fromISO: watermark), micros > previous { state.watermark = watermark }
+            } else {
+                // Full snapshot: this run's files replace the earlier snapshot of the same date.
+                replaced = state.files.filter { $0.date == date && !logicalRunIDs.contains($0.runID) }.map(\.path)
+                state.files.removeAll { replaced.contains($0.path) }
+            }
+            state.schema = schema
+            state.schemaHistory += changes
+            m.endpoints[endpoint] = state
+            return replaced
+        }
+        for path in replaced {
+            try? FileManager.default.removeItem(atPath: context.outputDirectory + "/" + path)
+        }
+    }
+
+    private var mode: SyncMode { cursorField == nil ? .fullRefresh : .incremental }
+
+    private func takeSchemaChanges() -> [SchemaChange] {
+        defer { pendingChanges = [] }
+        let previous = Dictionary(startingSchema.columns.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+        return pendingChanges.compactMap { change in
+            // The first file's inference merely repeats the manifest's types: only real changes are history.
+            if let before = previous[change.column], before == change.to { return nil }
+            return SchemaChange(runID: context.runID, column: change.column, from: change.from ?? previous[change.column], to: change.to, cause: change.cause)
+        }
+    }
+
+    private func cursor(of object: JSONObject) -> Int64? {
+        guard let cursorField, case .string(let text)? = object[cursorField] else { return nil }
+        if case .instant(let micros)? = ValueTyping.withUTF8(text, TextValueParser.dateTime) { return micros }
+        return nil
+    }
+
+    static func iso(_ micros: Int64) -> String {
+        UTCTimestamp.iso8601(micros: micros)
+    }
+
+    static func micros(fromISO text: String) -> Int64? {
+        if case .instant(let micros)? = ValueTyping.withUTF8(text, TextValueParser.dateTime) { return micros }
+        return nil
+    }
+}

@@ -1,0 +1,28 @@
+import ActiveCampaign
+
+/// A page of records as the pipeline consumes it, from HTTP or from saved pages.
+public struct RecordBatch: Sendable {
+    public var records: [JSONValue]
+    /// Where to restart to get the records after this batch (nil for saved pages: no resume).
+    public var resumeAfter: ResumePoint?
+    /// Where the batch came from, for error messages: "GET /api/3/contacts?..." or a file path.
+    public var origin: String
+
+    public init(records: [JSONValue], resumeAfter: ResumePoint?, origin: String) {
+        self.records = records
+        self.resumeAfter = resumeAfter
+        self.origin = origin
+    }
+}
+
+/// A record the pipeline could not store, reported precisely instead of crashing or dropping others.
+public struct RejectedRecord: Error, CustomStringConvertible {
+    public var endpoint: String
+    public var origin: String
+    public var index: Int
+    public var reason: String
+
+    public var description: String {
+        "\(endpoint): record \(index) of \(origin) \(reason)"
+    }
+}

@@ -1,0 +1,22 @@
+import ActiveCampaign
+
+/// Where an endpoint's records come from: the API over HTTP, or saved pages (`convert`).
+public protocol RecordSource: Sendable {
+    associatedtype Batches: AsyncSequence where Batches.Element == RecordBatch
+    func batches(for endpoint: Endpoint, window: IncrementalWindow?, resumeFrom: ResumePoint?) -> Batches
+}
+
+/// The live API: pages from the shared, rate-limited client.
+public struct APIRecordSource: RecordSource {
+    public let client: ActiveCampaignClient
+
+    public init(client: ActiveCampaignClient) {
+        self.client = client
+    }
+
+    public func batches(for endpoint: Endpoint, window: IncrementalWindow?, resumeFrom: ResumePoint?) -> AsyncMapSequence<PageSequence, RecordBatch> {
+        client.pages(of: endpoint, window: window, resumeFrom: resumeFrom).map { page in
+            RecordBatch(records: page.records.map(JSONValue.object), resumeAfter: page.resumeAfter, origin: page.requestDescription)
+        }
+    }
+}

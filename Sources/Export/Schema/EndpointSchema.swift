@@ -1,0 +1,25 @@
+/// An endpoint's inferred columns, in order of first appearance. Kept in the manifest so that the
+/// next run starts from the same types.
+public struct EndpointSchema: Codable, Sendable, Equatable {
+    public struct Column: Codable, Sendable, Equatable {
+        public var name: String
+        public var type: InferredType
+    }
+
+    public var columns: [Column] = []
+
+    public init(columns: [Column] = []) {
+        self.columns = columns
+    }
+}
+
+/// One change to an endpoint's schema, recorded in the manifest with the run that caused it.
+public struct SchemaChange: Codable, Sendable, Equatable {
+    public var runID: String
+    public var column: String
+    /// nil when the column is new.
+    public var from: InferredType?
+    public var to: InferredType
+    /// Where the first value that forced the change came from, e.g. "GET /api/3/contacts?... record 17".
+    public var cause: String
+}

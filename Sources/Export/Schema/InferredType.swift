@@ -1,0 +1,31 @@
+import Parquet
+
+/// A column's type as inferred from the records (DESIGN.md "Columns"). Every inferred column is optional.
+public enum InferredType: String, Codable, Sendable, CaseIterable {
+    case boolean, int64, double, string
+    case timestampUTC = "timestamp_utc"
+    case timestampLocal = "timestamp_local"
+    case date
+
+    public var columnType: ColumnType {
+        switch self {
+        case .boolean: .boolean
+        case .int64: .int64
+        case .double: .double
+        case .string: .string
+        case .timestampUTC: .timestampMicros(adjustedToUTC: true)
+        case .timestampLocal: .timestampMicros(adjustedToUTC: false)
+        case .date: .date
+        }
+    }
+
+    /// The narrowest type that holds values of both types without loss: INT64 → DOUBLE → STRING,
+    /// anything else that disagrees → STRING (text keeps every value recoverable).
+    public func widened(with other: InferredType) -> InferredType {
+        if self == other { return self }
+        switch (self, other) {
+        case (.int64, .double), (.double, .int64): return .double
+        default: return .string
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+
+/// The command-line tool. Exit codes: 0 every endpoint succeeded, 1 one or more failed,
+/// 2 usage or configuration error.
+struct ACExport: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "ac-export",
+        abstract: "Export ActiveCampaign API v3 data to partitioned Parquet files.",
+        discussion: """
+            Exit codes: 0 all endpoints succeeded, 1 one or more endpoints failed, 2 usage or configuration error.
+            Credentials come from --api-key/--base-url or ACTIVECAMPAIGN_API_KEY/ACTIVECAMPAIGN_BASE_URL;
+            with neither, `run` exports the built-in demo account served by the local mock API.
+            """,
+        version: version,
+        subcommands: [RunCommand.self, ConvertCommand.self, InspectCommand.self, EndpointsCommand.self, CheckCommand.self, MockCommand.self]
+    )
+}
+
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try ACExport.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = ACExport.exitCode(for: error)
+            if code == .success || error is CleanExit {
+                ACExport.exit(withError: error)
+            }
+            if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
+            FileHandle.standardError.write(Data((ACExport.fullMessage(for: error) + "\n").utf8))
+            // ArgumentParser uses EX_USAGE (64) for usage errors; ours is 2.
+            Foundation.exit(code == .validationFailure || error is UsageError ? 2 : 1)
+        }
+    }
+}
+
+/// A configuration or usage problem: exit code 2, message printed as is.
+struct UsageError: Error, CustomStringConvertible {
+    var description: String
+}

@@ -1,0 +1,42 @@
+import ActiveCampaign
+import ArgumentParser
+import Export
+import Foundation
+import Logging
+
+struct ConvertCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert saved API responses (page JSON files or NDJSON of records) into the same Parquet layout.")
+
+    @Option(help: "The endpoint the records belong to (see `ac-export endpoints`).")
+    var endpoint: String
+
+    @Option(help: "Output folder.")
+    var out: String
+
+    @Option(help: "GZIP level, 1-9.")
+    var compressionLevel: Int = 6
+
+    @Flag(name: .shortAndLong, help: "Only errors and the summary.")
+    var quiet = false
+
+    @Argument(help: "Files or folders of saved pages / NDJSON.")
+    var inputs: [String]
+
+    func run() async throws {
+        LogSetup.bootstrap(verbose: false, quiet: quiet, json: false)
+        guard let endpoint = try EndpointSelection.parse(endpoint).first else { throw UsageError(description: "--endpoint is required") }
+        var options = ExportOptions(outputDirectory: out, endpoints: [endpoint])
+        options.writerProperties.compressionLevel = compressionLevel
+        options.checkpointInterval = .seconds(3600)
+        let logger = Logger(label: "ac-export.convert")
+        let source = SavedPagesSource(inputs: inputs)
+        let summary = try await Cancellation.onInterrupt { [options] in
+            // Saved pages carry no resume point: every convert reads its inputs whole.
+            try await ExportRun.run(options, source: source, logger: logger)
+        }
+        print(SummaryTable.render(summary))
+        if !summary.succeeded { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Parquet
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show a Parquet file's schema, row groups, pages, encodings, sizes, statistics and first rows.")
+
+    @Argument(help: "The Parquet file.")
+    var file: String
+
+    @Option(help: "How many rows to show.")
+    var rows: Int = 5
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() throws {
+        let reader: ParquetFileReader
+        do {
+            reader = try ParquetFileReader(path: file)
+        } catch {
+            throw UsageError(description: "\(file): \(error)")
+        }
+        let report = try FileReport(reader: reader, rowLimit: rows)
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: report.jsonObject, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(report.text)
+        }
+    }
+}
+
+/// What `inspect` shows, gathered once and rendered as text or JSON.
+struct FileReport {
+    let reader: ParquetFileReader
+    let firstRows: [[ParquetValue]]
+    let pageLists: [[[ParquetFileReader.PageInfo]]]
+
+    init(reader: ParquetFileReader, rowLimit: Int) throws {
+        self.reader = reader
+        let columns = try reader.schema.columns.indices.map { c -> [ParquetValue] in
+            reader.metadata.rowGroups.isEmpty ? [] : Array(try reader.readColumn(rowGroup: 0, column: c).prefix(rowLimit))
+        }
+        let count = columns.first?.count ?? 0
+        firstRows = (0..<count).map { r in columns.map { $0[r] } }
+        pageLists = try reader.metadata.rowGroups.indices.map { g in
+            try reader.schema.columns.indices.map { c in try reader.pages(rowGroup: g, column: c) }
+        }
+    }
+
+    func statisticText(_ bytes: [UInt8]?, _ type: ColumnType) -> String {
+        guard let bytes else { return "-" }
+        func int<T: FixedWidthInteger>(_: T.Type) -> T { bytes.withUnsafeBytes { $0.loadUnaligned(as: T.self) }.littleEndian }
+        switch type {
+        case .string: return String(decoding: bytes, as: UTF8.self)
+        case .int64, .timestampMicros: return bytes.count == 8 ? String(int(Int64.self)) : "?"
+        case .int32, .date: return bytes.count == 4 ? String(int(Int32.self)) : "?"
+        case .double: return bytes.count == 8 ? String(Double(bitPattern: int(UInt64.self))) : "?"
+        case .boolean: return bytes.first == 1 ? "true" : "false"
+        }
+    }
+
+    var text: String {
+        let m = reader.metadata
+        var lines = ["created_by: \(m.createdBy ?? "-")", "rows: \(m.numRows)  row groups: \(m.rowGroups.count)", "schema:"]
+        for column in reader.schema.columns {
+            lines.append("  \(column.name): \(column.type)\(column.isRequired ? " REQUIRED" : "")")
+        }
+        for kv in m.keyValueMetadata { lines.append("metadata \(kv.key) = \(kv.value ?? "")") }
+        for (g, rowGroup) in m.rowGroups.enumerated() {
+            lines.append("row group \(g): \(rowGroup.numRows) rows, \(rowGroup.totalByteSize) bytes uncompressed")
+            for (c, chunk) in rowGroup.columns.enumerated() {
+                let type = reader.schema.columns[c].type
+                let stats = chunk.statistics
+                lines.append("  \(chunk.path.joined(separator: ".")): \(chunk.codec) \(chunk.encodings.map(\.description).joined(separator: ",")) "
+                    + "\(chunk.totalCompressedSize)/\(chunk.totalUncompressedSize) bytes, \(pageLists[g][c].count) pages, "
+                    + "nulls \(stats.map { String($0.nullCount) } ?? "-"), min \(statisticText(stats?.minValue, type).prefix(60)), max \(statisticText(stats?.maxValue, type).prefix(60))")
+            }
+        }
+        lines.append("first \(firstRows.count) rows:")
+        for row in firstRows {
+            lines.append("  " + zip(reader.schema.columns, row).map { "\($0.name)=\($1.description.prefix(60))" }.joined(separator: "  "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    var jsonObject: [String: Any] {
+        let m = reader.metadata
+        return [
+            "created_by": m.createdBy ?? NSNull(),
+            "num_rows": m.numRows,
+            "key_value_metadata": Dictionary(m.keyValueMetadata.map { ($0.key, $0.value ?? "") }, uniquingKeysWith: { $1 }),
+            "schema": reader.schema.columns.map { ["name": $0.name, "type": "\($0.type)", "required": $0.isRequired] },
+            "row_groups": m.rowGroups.enumerated().map { g, rowGroup in
+                [
+                    "num_rows": rowGroup.numRows, "total_byte_size": rowGroup.totalByteSize,
+                    "columns": rowGroup.columns.enumerated().map { c, chunk -> [String: Any] in
+                        let type = reader.schema.columns[c].type
+                        return [
+                            "path": chunk.path.joined(separator: "."), "codec": chunk.codec.description,
+                            "encodings": chunk.encodings.map(\.description), "compressed_size": chunk.totalCompressedSize,
+                            "uncompressed_size": chunk.totalUncompressedSize, "pages": pageLists[g][c].count,
+                            "null_count": chunk.statistics?.nullCount ?? NSNull(),
+                            "min": chunk.statistics?.minValue.map { statisticText($0, type) } ?? NSNull(),
+                            "max": chunk.statistics?.maxValue.map { statisticText($0, type) } ?? NSNull(),
+                        ]
+                    },
+                ] as [String: Any]
+            },
+            "rows": firstRows.map { row in
+                Dictionary(zip(reader.schema.columns, row).map { ($0.name, $1 == .null ? NSNull() as Any : $1.description as Any) }, uniquingKeysWith: { $1 })
+            },
+        ]
+    }
+}

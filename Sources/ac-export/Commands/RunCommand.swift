@@ -1,0 +1,120 @@
+import ActiveCampaign
+import ActiveCampaignMock
+import ArgumentParser
+import Export
+import Foundation
+import Logging
+import Parquet
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Export endpoints from the API into OUT as partitioned Parquet files (the nightly job).",
+        discussion: """
+            Incremental endpoints (contacts by udate, deals by mdate) read [watermark, run start); the others are
+            full snapshots that replace the same date's snapshot. Layout: OUT/<endpoint>/date=YYYY-MM-DD/part-<run>-<n>.parquet
+            and OUT/_manifest.json. Without credentials the built-in demo account (local mock API) is exported.
+            """)
+
+    @Option(help: "Account API URL, e.g. https://ACCOUNT.api-us1.com (env ACTIVECAMPAIGN_BASE_URL).")
+    var baseURL: String?
+
+    @Option(help: "API key (env ACTIVECAMPAIGN_API_KEY). Prefer the environment: flags show in `ps`.")
+    var apiKey: String?
+
+    @Option(help: "Output folder (the data lake drop).")
+    var out: String = "./lake"
+
+    @Option(help: "Comma-separated endpoints to export (default: all 15; see `ac-export endpoints`).")
+    var endpoints: String?
+
+    @Option(help: "Start of the first incremental window, ISO 8601 (default: one year ago; env ACTIVECAMPAIGN_ANCHOR_DATE).")
+    var anchorDate: String?
+
+    @Flag(help: "Ignore watermarks and checkpoints: re-read incremental endpoints from the anchor date.")
+    var fullRefresh = false
+
+    @Option(help: "Requests per second for the whole account (ActiveCampaign allows 5).")
+    var rateLimit: Double = 4
+
+    @Option(help: "Requests in flight at once for the whole account.")
+    var concurrency: Int = 3
+
+    @Option(help: "GZIP level, 1-9.")
+    var compressionLevel: Int = 6
+
+    @Option(help: "Commit a part file (and the resume point) at least this often, in seconds.")
+    var checkpointInterval: Double = 60
+
+    @Option(help: "Also write the end-of-run summary as JSON to this file.")
+    var summaryJSON: String?
+
+    @Option(help: "Log format: text or json (one object per event, for orchestrators).")
+    var logFormat: String = "text"
+
+    @Flag(name: .shortAndLong, help: "Log every request.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Only errors and the summary.")
+    var quiet = false
+
+    func validate() throws {
+        guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1...9") }
+        guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive") }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard checkpointInterval > 0 else { throw ValidationError("--checkpoint-interval must be positive") }
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
+    }
+
+    func run() async throws {
+        LogSetup.bootstrap(verbose: verbose, quiet: quiet, json: logFormat == "json")
+        let logger = Logger(label: "ac-export.run")
+        let environment = ProcessInfo.processInfo.environment
+        let credentials = try CredentialOptions(apiKey: apiKey, baseURL: baseURL).resolve(environment: environment)
+        var options = ExportOptions(
+            outputDirectory: out, endpoints: try EndpointSelection.parse(endpoints),
+            anchorDate: try (anchorDate ?? environment["ACTIVECAMPAIGN_ANCHOR_DATE"]).map(AnchorDate.parse))
+        options.fullRefresh = fullRefresh
+        options.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
+        options.writerProperties.compressionLevel = compressionLevel
+        options.writerProperties.createdBy = "ac-export version \(ACExport.version) (build release)"
+        var clientConfiguration = ClientConfiguration()
+        clientConfiguration.requestsPerSecond = rateLimit
+        clientConfiguration.maxInFlight = concurrency
+        let summary: ExportSummary
+        if let credentials {
+            summary = try await Self.export(options, credentials: credentials, clientConfiguration: clientConfiguration, logger: logger)
+        } else {
+            summary = try await Self.exportDemo(options, clientConfiguration: clientConfiguration, logger: logger)
+        }
+        print(SummaryTable.render(summary))
+        if let summaryJSON { try SummaryTable.json(summary).write(to: URL(fileURLWithPath: summaryJSON)) }
+        if !summary.succeeded { throw ExitCode(1) }
+    }
+
+    static func export(_ options: ExportOptions, credentials: Credentials, clientConfiguration: ClientConfiguration, logger: Logger) async throws -> ExportSummary {
+        try await Cancellation.onInterrupt {
+            let client = ActiveCampaignClient(credentials: credentials, configuration: clientConfiguration, logger: Logger(label: "ac-export.fetch"))
+            do {
+                let summary = try await ExportRun.run(options, source: APIRecordSource(client: client), logger: logger)
+                try await client.shutdown()
+                return summary
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+        }
+    }
+
+    /// No account configured: serve the demo account from the mock on 127.0.0.1 for this run only.
+    static func exportDemo(_ options: ExportOptions, clientConfiguration: ClientConfiguration, logger: Logger) async throws -> ExportSummary {
+        var mock = MockConfiguration()
+        mock.contacts = 2000
+        mock.deals = 600
+        logger.notice("no ActiveCampaign account configured (ACTIVECAMPAIGN_API_KEY / ACTIVECAMPAIGN_BASE_URL): exporting the built-in demo account from the local mock API")
+        return try await withMockServer(mock) { baseURL, _ in
+            let credentials = try Credentials(apiKey: mock.apiKey, baseURL: baseURL)
+            return try await export(options, credentials: credentials, clientConfiguration: clientConfiguration, logger: logger)
+        }
+    }
+}

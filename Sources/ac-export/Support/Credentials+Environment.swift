@@ -1,0 +1,67 @@
+import ActiveCampaign
+import Foundation
+
+/// Credentials from flags, else from the environment. Neither: nil (the demo account).
+struct CredentialOptions {
+    var apiKey: String?
+    var baseURL: String?
+
+    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Credentials? {
+        let key = apiKey ?? environment["ACTIVECAMPAIGN_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        let url = baseURL ?? environment["ACTIVECAMPAIGN_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        switch (key, url) {
+        case (nil, nil):
+            return nil
+        case (nil, _?):
+            throw UsageError(description: "a base URL is set but no API key: pass --api-key or set ACTIVECAMPAIGN_API_KEY (Settings → Developer in ActiveCampaign)")
+        case (_?, nil):
+            throw UsageError(description: "an API key is set but no base URL: pass --base-url or set ACTIVECAMPAIGN_BASE_URL, e.g. https://ACCOUNT.api-us1.com (Settings → Developer)")
+        case let (key?, url?):
+            do {
+                return try Credentials(apiKey: key, baseURL: url)
+            } catch {
+                throw UsageError(description: "\(error)")
+            }
+        }
+    }
+}
+
+/// Parses `--endpoints contacts,deals` against the catalog, suggesting the nearest name on a typo.
+enum EndpointSelection {
+    static func parse(_ list: String?) throws -> [Endpoint] {
+        guard let list, !list.isEmpty else { return Endpoint.all }
+        return try list.split(separator: ",").map { raw in
+            let name = raw.trimmingCharacters(in: .whitespaces)
+            guard let endpoint = Endpoint.named(name) else {
+                let nearest = Endpoint.all.map(\.name).min { distance($0, name) < distance($1, name) } ?? ""
+                throw UsageError(description: "unknown endpoint '\(name)' in --endpoints; did you mean '\(nearest)'? Known: \(Endpoint.all.map(\.name).joined(separator: ", "))")
+            }
+            return endpoint
+        }
+    }
+
+    /// Levenshtein distance, for suggestions.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}
+
+/// ISO 8601 dates and date-times for --anchor-date.
+enum AnchorDate {
+    static func parse(_ text: String) throws -> Date {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withFullDate]
+        if let date = formatter.date(from: text) { return date }
+        throw UsageError(description: "--anchor-date '\(text)' is not ISO 8601; use e.g. 2025-01-31 or 2025-01-31T00:00:00Z")
+    }
+}
