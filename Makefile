@@ -19,8 +19,9 @@ build:
 # The test suite: unit, round-trip, end-to-end over loopback against the mock, and interop with
 # pyarrow, DuckDB and polars (installed into .venv from the package registry).
 test: venv
+	$(SWIFT) build --product ac-export
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --no-parallel
 
 venv: $(VENV_STAMP)
 
@@ -33,4 +34,5 @@ $(VENV_STAMP): Tests/Interop/requirements.txt
 # Benchmarks (never part of `make test`): release build, peers from the same venv, one table.
 bench: venv
 	$(SWIFT) build -c release --product ac-export-bench
-	.build/release/ac-export-bench --python $(PYTHON)
+	$(SWIFT) build -c release --product ac-export
+	.build/release/ac-export-bench --python $(PYTHON) --cli .build/release/ac-export

@@ -4,14 +4,18 @@ import Foundation
 var python = "python3"
 var rows = 1_000_000
 var repeats = 2
+var contacts = 200_000
+var cli = ".build/release/ac-export"
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--python": python = arguments.popFirst() ?? python
     case "--rows": rows = Int(arguments.popFirst() ?? "") ?? rows
     case "--repeats": repeats = Int(arguments.popFirst() ?? "") ?? repeats
+    case "--contacts": contacts = Int(arguments.popFirst() ?? "") ?? contacts
+    case "--cli": cli = arguments.popFirst() ?? cli
     default:
-        FileHandle.standardError.write(Data("usage: ac-export-bench [--python PATH] [--rows N] [--repeats N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: ac-export-bench [--python PATH] [--cli PATH] [--rows N] [--contacts N] [--repeats N]\n".utf8))
         exit(2)
     }
 }
@@ -23,4 +27,9 @@ print("ac-export benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cor
 let writer = try WriterBenchmark(rows: rows, directory: directory, python: python, repeats: repeats).run()
 BenchTable.print("Parquet writer: \(rows) rows × 20 columns (10% nulls), GZIP", writer) { row in
     row.name.hasPrefix("pyarrow") ? writer.first { $0.name.hasPrefix("ac-export") && $0.name.hasSuffix(String(row.name.suffix(6))) } : nil
+}
+
+let convert = try ConvertBenchmark(contacts: contacts, directory: directory, python: python, cli: cli).run()
+BenchTable.print("convert: \(contacts) API contacts (saved pages) → GZIP-6 Parquet; peers read the same records as NDJSON", convert) { row in
+    row.name.hasPrefix("ac-export") ? nil : convert[0]
 }

@@ -22,6 +22,8 @@ public struct EndpointState: Codable, Sendable, Equatable {
     public var cursorField: String?
     /// The maximum cursor (UTC, ISO 8601) of all committed records of the last complete run.
     public var watermark: String?
+    /// `id:content-hash` of the committed records whose cursor equals the watermark (see CursorBoundary).
+    public var watermarkRecords: [String]?
     public var schema: EndpointSchema = EndpointSchema()
     public var schemaHistory: [SchemaChange] = []
     public var files: [CommittedFile] = []
@@ -48,6 +50,8 @@ public struct Checkpoint: Codable, Sendable, Equatable {
     /// Where to restart the listing to get the first record not yet committed.
     public var resume: ResumePoint
     public var maxCursor: String?
+    /// `id:content-hash` of the committed records at `maxCursor`.
+    public var maxCursorRecords: [String]?
     public var rowsCommitted: Int
 }
 

@@ -29,6 +29,7 @@ final class EndpointExporter {
     private var partSequence = 0
     private var heldRecords: [[FlatField]] = []
     private var heldCursors: [Int64?] = []
+    private var heldFingerprints: [String?] = []
     private var schemaFixed = false
     private var row: [CellValue] = []
     private var runIDBytes: [UInt8]
@@ -36,6 +37,14 @@ final class EndpointExporter {
     private(set) var filesCommitted = 0
     private(set) var bytesCommitted: Int64 = 0
     private var maxCursor: Int64?
+    /// Records at the largest cursor: of the committed files, and of the open part file.
+    private var committedBoundary = CursorBoundary()
+    private var partBoundary = CursorBoundary()
+    /// Records at the previous watermark, already committed by the run that set it: skipped when re-read.
+    private let previousBoundary: CursorBoundary
+    private(set) var rowsSkippedAtWatermark = 0
+    /// Largest cursor consumed so far: only records at or above it can end up at the committed maximum.
+    private var consumedMaxCursor: Int64 = .min
     /// The window and run of the checkpoint being continued (their files belong to this snapshot).
     private let window: IncrementalWindow?
     private let logicalRunIDs: Set<String>
@@ -54,7 +63,15 @@ final class EndpointExporter {
         if let resumedCheckpoint {
             context.date = resumedCheckpoint.date
             maxCursor = resumedCheckpoint.maxCursor.flatMap(Self.micros(fromISO:))
+            committedBoundary = CursorBoundary(cursor: maxCursor, fingerprints: resumedCheckpoint.maxCursorRecords ?? [])
+            consumedMaxCursor = maxCursor ?? .min
             rowsCommitted = resumedCheckpoint.rowsCommitted
+        }
+        let watermark = state?.watermark.flatMap(Self.micros(fromISO:))
+        if let watermark, let since = window?.since, Int64((since.timeIntervalSince1970 * 1_000_000).rounded()) == watermark {
+            previousBoundary = CursorBoundary(cursor: watermark, fingerprints: state?.watermarkRecords ?? [])
+        } else {
+            previousBoundary = CursorBoundary()
         }
         self.context = context
         logicalRunIDs = Set([context.runID] + (resumedCheckpoint.map { [$0.runID] } ?? []))
@@ -81,15 +98,28 @@ final class EndpointExporter {
     private func consume(_ batch: RecordBatch) async throws {
         var flattened: [[FlatField]] = []
         var cursors: [Int64?] = []
+        var fingerprints: [String?] = []
         flattened.reserveCapacity(batch.records.count)
         for (index, record) in batch.records.enumerated() {
             guard case .object(let object) = record else {
                 throw RejectedRecord(endpoint: endpoint, origin: batch.origin, index: index, reason: "is not a JSON object")
             }
+            let cursor = cursor(of: object)
+            var fingerprint: String?
+            if let cursor, cursor == previousBoundary.cursor || cursor >= consumedMaxCursor {
+                consumedMaxCursor = cursor
+                let print = CursorBoundary.fingerprint(of: object)
+                if previousBoundary.contains(cursor: cursor, fingerprint: print) {
+                    rowsSkippedAtWatermark += 1
+                    continue
+                }
+                fingerprint = print
+            }
             var fields: [FlatField] = []
             RecordFlattener.flatten(object, objectPaths: &tracker.objectPaths, into: &fields)
             flattened.append(fields)
-            cursors.append(cursor(of: object))
+            cursors.append(cursor)
+            fingerprints.append(fingerprint)
         }
         let changes = tracker.requiredChanges(for: flattened) { "\(batch.origin) record \($0)" }
         if !schemaFixed {
@@ -97,6 +127,7 @@ final class EndpointExporter {
             pendingChanges += changes
             heldRecords += flattened
             heldCursors += cursors
+            heldFingerprints += fingerprints
             lastResume = batch.resumeAfter
             if heldRecords.count >= context.inferenceRows { try await writeHeldRecords() }
             return
@@ -108,7 +139,7 @@ final class EndpointExporter {
             pendingChanges += changes
             logger.info("schema widened", metadata: ["endpoint": "\(endpoint)", "changes": "\(changes.map { "\($0.column): \($0.from?.rawValue ?? "new") → \($0.to.rawValue)" })"])
         }
-        try write(flattened, cursors: cursors)
+        try write(flattened, cursors: cursors, fingerprints: fingerprints)
         lastResume = batch.resumeAfter
         if let part, part.isFull || ContinuousClock.now - part.openedAt >= context.checkpointInterval {
             try await commitPart()
@@ -120,17 +151,20 @@ final class EndpointExporter {
         schemaFixed = true
         let records = heldRecords
         let cursors = heldCursors
+        let fingerprints = heldFingerprints
         heldRecords = []
         heldCursors = []
-        try write(records, cursors: cursors)
+        heldFingerprints = []
+        try write(records, cursors: cursors, fingerprints: fingerprints)
     }
 
-    private func write(_ records: [[FlatField]], cursors: [Int64?]) throws {
+    private func write(_ records: [[FlatField]], cursors: [Int64?], fingerprints: [String?]) throws {
         guard !records.isEmpty else { return }
         let part = try openPartIfNeeded()
         let columns = part.columns
         let dataColumns = tracker.schema.columns.count
-        for (fields, cursor) in zip(records, cursors) {
+        for (r, (fields, cursor)) in zip(records, cursors).enumerated() {
+            if let cursor, let fingerprint = fingerprints[r] { partBoundary.observe(cursor: cursor, fingerprint: fingerprint) }
             tracker.fill(&row, from: fields)
             for i in 0..<dataColumns { try row[i].append(to: columns[i]) }
             try columns[dataColumns].append(context.runStartMicros)
@@ -156,6 +190,8 @@ final class EndpointExporter {
         let bytes = try part.commit()
         self.part = nil
         if let fileMax = part.maxCursor { maxCursor = max(maxCursor ?? fileMax, fileMax) }
+        committedBoundary.merge(partBoundary)
+        partBoundary = CursorBoundary()
         rowsCommitted += part.rows
         filesCommitted += 1
         bytesCommitted += bytes
@@ -164,7 +200,8 @@ final class EndpointExporter {
             minCursor: part.minCursor.map(Self.iso), maxCursor: part.maxCursor.map(Self.iso))
         let checkpoint = lastResume.map {
             Checkpoint(runID: logicalRunIDs.first { $0 != context.runID } ?? context.runID, date: context.date,
-                       window: window, resume: $0, maxCursor: maxCursor.map(Self.iso), rowsCommitted: rowsCommitted)
+                       window: window, resume: $0, maxCursor: maxCursor.map(Self.iso),
+                       maxCursorRecords: committedBoundary.sortedFingerprints, rowsCommitted: rowsCommitted)
         }
         let changes = takeSchemaChanges()
         let schema = tracker.schema
@@ -186,6 +223,7 @@ final class EndpointExporter {
         try await commitPart()
         let changes = takeSchemaChanges()
         let watermark = maxCursor.map(Self.iso)
+        let watermarkRecords = committedBoundary.sortedFingerprints
         let schema = tracker.schema
         let fresh = EndpointState(mode: mode, cursorField: cursorField)
         let date = context.date
@@ -195,7 +233,10 @@ final class EndpointExporter {
             state.checkpoint = nil
             if fresh.mode == .incremental {
                 let previous = state.watermark.flatMap(Self.micros(fromISO:)) ?? .min
-                if let watermark, let micros = Self.micros(fromISO: watermark), micros > previous { state.watermark = watermark }
+                if let watermark, let micros = Self.micros(fromISO: watermark), micros >= previous {
+                    state.watermarkRecords = micros == previous ? Array(Set(watermarkRecords + (state.watermarkRecords ?? []))).sorted() : watermarkRecords
+                    state.watermark = watermark
+                }
             } else {
                 // Full snapshot: this run's files replace the earlier snapshot of the same date.
                 replaced = state.files.filter { $0.date == date && !logicalRunIDs.contains($0.runID) }.map(\.path)

@@ -34,8 +34,7 @@ struct MockCommand: AsyncParsableCommand {
         configuration.logPath = log
         let server = MockServer(configuration: configuration)
         try await server.run { port in
-            print("mock ActiveCampaign API on http://127.0.0.1:\(port) (Api-Token: the --api-key value)")
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data("mock ActiveCampaign API on http://127.0.0.1:\(port) (Api-Token: the --api-key value)\n".utf8))
         }
     }
 }

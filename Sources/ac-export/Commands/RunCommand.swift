@@ -108,9 +108,7 @@ struct RunCommand: AsyncParsableCommand {
 
     /// No account configured: serve the demo account from the mock on 127.0.0.1 for this run only.
     static func exportDemo(_ options: ExportOptions, clientConfiguration: ClientConfiguration, logger: Logger) async throws -> ExportSummary {
-        var mock = MockConfiguration()
-        mock.contacts = 2000
-        mock.deals = 600
+        let mock = MockConfiguration(contacts: 2000, deals: 600)
         logger.notice("no ActiveCampaign account configured (ACTIVECAMPAIGN_API_KEY / ACTIVECAMPAIGN_BASE_URL): exporting the built-in demo account from the local mock API")
         return try await withMockServer(mock) { baseURL, _ in
             let credentials = try Credentials(apiKey: mock.apiKey, baseURL: baseURL)

@@ -1,0 +1,59 @@
+/// One exportable ActiveCampaign list endpoint (reference §6).
+public struct Endpoint: Sendable, Hashable {
+    /// The exporter's name, also the output folder (`deal_stages`).
+    public let name: String
+    /// The API path below `/api/3/` (`dealStages`).
+    public let path: String
+    /// Top-level key of the records array in a list response.
+    public let recordsKey: String
+    /// Field the incremental watermark follows; nil for full-refresh endpoints.
+    public let cursorField: String?
+    public let pagination: Pagination
+    /// Endpoint whose records the list is fetched per (`deal_stages` per `deal_pipelines`).
+    public let parent: String?
+
+    public init(
+        name: String, path: String, recordsKey: String, cursorField: String? = nil,
+        pagination: Pagination = .offset, parent: String? = nil
+    ) {
+        self.name = name
+        self.path = path
+        self.recordsKey = recordsKey
+        self.cursorField = cursorField
+        self.pagination = pagination
+        self.parent = parent
+    }
+
+    /// True when the server filters by update time (`filters[updated_after]`), so runs can be incremental.
+    public var isIncremental: Bool { cursorField != nil }
+}
+
+extension Endpoint {
+    /// The 15 endpoints in export order: parents before children (`deal_pipelines` before `deal_stages`).
+    public static let all: [Endpoint] = [
+        // reference §6.1: contacts page by id and filter on udate
+        Endpoint(name: "contacts", path: "contacts", recordsKey: "contacts", cursorField: "udate", pagination: .idGreater),
+        Endpoint(name: "lists", path: "lists", recordsKey: "lists"),
+        Endpoint(name: "tags", path: "tags", recordsKey: "tags"),
+        // reference §6.5: undocumented list endpoint, plain limit/offset
+        Endpoint(name: "contact_tags", path: "contactTags", recordsKey: "contactTags"),
+        Endpoint(name: "custom_fields", path: "fields", recordsKey: "fields"),
+        Endpoint(name: "forms", path: "forms", recordsKey: "forms"),
+        // reference §6.2: deals filter on mdate; no id_greater
+        Endpoint(name: "deals", path: "deals", recordsKey: "deals", cursorField: "mdate"),
+        Endpoint(name: "deal_pipelines", path: "dealGroups", recordsKey: "dealGroups"),
+        // reference §6.9: stages fetched per pipeline with filters[d_groupid]
+        Endpoint(name: "deal_stages", path: "dealStages", recordsKey: "dealStages", parent: "deal_pipelines"),
+        Endpoint(name: "accounts", path: "accounts", recordsKey: "accounts"),
+        Endpoint(name: "notes", path: "notes", recordsKey: "notes"),
+        Endpoint(name: "tasks", path: "dealTasks", recordsKey: "dealTasks"),
+        Endpoint(name: "campaigns", path: "campaigns", recordsKey: "campaigns"),
+        Endpoint(name: "automations", path: "automations", recordsKey: "automations"),
+        Endpoint(name: "users", path: "users", recordsKey: "users"),
+    ]
+
+    /// The endpoint with this exporter name (`deal_stages`), or nil.
+    public static func named(_ name: String) -> Endpoint? {
+        all.first { $0.name == name }
+    }
+}

@@ -1,0 +1,212 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+extension ActiveCampaignClient {
+    /// Largest response body accepted; a page of 100 records is well under 1 MiB.
+    static let maximumBodyBytes = 64 << 20
+
+    /// Performs a GET with rate limiting and retries, and parses its body.
+    /// `recordsKey`: the body must hold this array of objects (else the attempt is retried).
+    func fetch(_ target: RequestTarget, recordsKey: String?, purpose: RequestPurpose) async throws -> ListResponse {
+        let url = target.url(apiBase: credentials.apiBase)
+        let requestDescription = target.description(apiBasePath: credentials.apiBasePath)
+        var failures: [AttemptFailure] = []
+        for attempt in 1...retryPolicy.maxAttempts {
+            if attempt > 1 { counters.withLock { $0.retries += 1 } }
+            try await limiter.acquire()
+            counters.withLock { $0.requests += 1 }
+            let clock = ContinuousClock()
+            let started = clock.now
+            let outcome: Result<(HTTPResponseStatus, HTTPHeaders, ByteBuffer), any Error>
+            do {
+                defer { limiter.release() }
+                outcome = try await .success(perform(url))
+            } catch {
+                outcome = .failure(error)
+            }
+            if Task.isCancelled { throw CancellationError() }
+            let milliseconds = (clock.now - started).components
+            let elapsed = "\(milliseconds.seconds * 1000 + milliseconds.attoseconds / 1_000_000_000_000_000)"
+
+            let failure: AttemptFailure
+            switch outcome {
+            case .failure(let error):
+                if error is CancellationError { throw error }
+                failure = Self.transportFailure(error, timeout: configuration.requestTimeout)
+            case .success(let (status, headers, body)):
+                logger.debug(
+                    "GET", metadata: ["request": "\(requestDescription)", "status": "\(status.code)", "attempt": "\(attempt)", "ms": "\(elapsed)"])
+                if (200..<300).contains(status.code) {
+                    switch Self.parseBody(body, recordsKey: recordsKey) {
+                    case .success(var response):
+                        response.requestDescription = requestDescription
+                        return response
+                    case .failure(let bodyFailure):
+                        failure = bodyFailure
+                    }
+                } else if RetryPolicy.isRetryable(status: Int(status.code)) {
+                    if status.code == 429 { counters.withLock { $0.rateLimited += 1 } }
+                    failure = AttemptFailure(
+                        label: "\(status.code)", text: "\(status.code) \(status.reasonPhrase)", status: Int(status.code),
+                        retryAfter: RetryPolicy.retryAfter(headers.first(name: "Retry-After")))
+                } else {
+                    counters.withLock { $0.failures += 1 }
+                    throw rejection(status: status, body: body, request: requestDescription, purpose: purpose)
+                }
+            }
+            failures.append(failure)
+            guard attempt < retryPolicy.maxAttempts else { break }
+            let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
+            logger.warning(
+                "retrying request",
+                metadata: [
+                    "request": "\(requestDescription)", "attempt": "\(attempt)", "error": "\(redacted(failure.text))",
+                    "retry_in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+                ])
+            try await Task.sleep(for: delay)
+        }
+        counters.withLock { $0.failures += 1 }
+        throw exhaustion(failures, request: requestDescription)
+    }
+
+    /// One attempt: the response head and whole body, within the request timeout.
+    private func perform(_ url: String) async throws -> (HTTPResponseStatus, HTTPHeaders, ByteBuffer) {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Api-Token", value: credentials.apiKey)
+        request.headers.add(name: "Accept", value: "application/json")
+        let deadline = NIODeadline.now() + TimeAmount(configuration.requestTimeout)
+        let response = try await httpClient.execute(request, deadline: deadline)
+        let body = try await response.body.collect(upTo: Self.maximumBodyBytes)
+        return (response.status, response.headers, body)
+    }
+
+    private static func transportFailure(_ error: any Error, timeout: Duration) -> AttemptFailure {
+        if let clientError = error as? HTTPClientError,
+            clientError == .deadlineExceeded || clientError == .readTimeout || clientError == .connectTimeout
+        {
+            return AttemptFailure(label: "timeout", text: "timed out (\(clientError)) with a limit of \(timeout)")
+        }
+        if error is HTTPClientError, (error as? HTTPClientError) == .remoteConnectionClosed {
+            return AttemptFailure(label: "connection closed", text: "the server closed the connection")
+        }
+        return AttemptFailure(label: "connection error", text: "connection error: \(error)", isConnectionFailure: true)
+    }
+
+    /// A 2xx body must be a JSON object, and hold the records array when one is expected. Empty and truncated
+    /// bodies happen (reference §1: SING sees empty 200s) and are retried.
+    private static func parseBody(_ body: ByteBuffer, recordsKey: String?) -> Result<ListResponse, AttemptFailure> {
+        guard body.readableBytes > 0 else {
+            return .failure(AttemptFailure(label: "empty body", text: "empty 200 response body"))
+        }
+        let parsed: JSONValue
+        do {
+            parsed = try body.withUnsafeReadableBytes { try JSONParser.parse($0) }
+        } catch {
+            return .failure(AttemptFailure(label: "invalid JSON", text: "\(error)"))
+        }
+        guard case .object(let root) = parsed else {
+            return .failure(AttemptFailure(label: "invalid JSON", text: "the response body is not a JSON object"))
+        }
+        var records: [JSONObject] = []
+        if let recordsKey {
+            guard case .array(let values)? = root[recordsKey] else {
+                return .failure(
+                    AttemptFailure(label: "missing records key", text: "the response has no '\(recordsKey)' array"))
+            }
+            records.reserveCapacity(values.count)
+            for value in values {
+                guard case .object(let record) = value else {
+                    return .failure(
+                        AttemptFailure(label: "invalid records", text: "'\(recordsKey)' holds a value that is not an object"))
+                }
+                records.append(record)
+            }
+        }
+        return .success(ListResponse(root: root, records: records, total: ListResponse.total(in: root), requestDescription: ""))
+    }
+
+    /// The error of a non-retryable status, naming the cause and the fix (reference §5).
+    private func rejection(status: HTTPResponseStatus, body: ByteBuffer, request: String, purpose: RequestPurpose)
+        -> ActiveCampaignError
+    {
+        let serverText = Self.serverMessage(body)
+        let said = serverText.map { " (server said: \($0))" } ?? ""
+        let code = Int(status.code)
+        let kind: ActiveCampaignError.Kind
+        let message: String
+        switch (code, purpose) {
+        case (401, _), (403, .credentialCheck):
+            kind = .authentication
+            message = "the API key was rejected (\(code)) — check ACTIVECAMPAIGN_API_KEY (Settings → Developer)\(said)"
+        case (403, .list(let endpoint)):
+            // reference §5: a missing permission is a 403 whose detail says "You do not have permission to view lists."
+            if serverText?.lowercased().contains("permission") == true {
+                kind = .permission
+                message =
+                    "the user of this key lacks permission to view \(endpoint.name) (403) — grant it in ActiveCampaign or leave \(endpoint.name) out\(said)"
+            } else {
+                kind = .authentication
+                message = "the API key was rejected (403) — check ACTIVECAMPAIGN_API_KEY (Settings → Developer)\(said)"
+            }
+        case (404, _):
+            kind = .notFound
+            message =
+                "wrong base URL? \(credentials.apiBase) answered 404 — expected \(Credentials.expectedBaseURLShape)\(said)"
+        case (402, _):
+            kind = .paymentRequired
+            message = "the ActiveCampaign account has a payment issue (402) — check its billing\(said)"
+        default:
+            kind = .rejectedRequest
+            message = "the API rejected the request with \(code) \(status.reasonPhrase)\(said)"
+        }
+        return ActiveCampaignError(
+            kind: kind, status: code, request: request, message: redacted("\(request): \(message)"))
+    }
+
+    /// The error after the last attempt: the last failure and a tally of all of them.
+    private func exhaustion(_ failures: [AttemptFailure], request: String) -> ActiveCampaignError {
+        var labels: [String] = []
+        var counts: [String: Int] = [:]
+        for failure in failures {
+            if counts[failure.label] == nil { labels.append(failure.label) }
+            counts[failure.label, default: 0] += 1
+        }
+        let tally = labels.map { "\($0) ×\(counts[$0]!)" }.joined(separator: ", ")
+        let last = failures.last!
+        var message = "\(request) failed after \(failures.count) attempts: last error \(last.text) (\(tally))"
+        if failures.allSatisfy(\.isConnectionFailure) {
+            message +=
+                " — could not reach \(credentials.hostDescription); check ACTIVECAMPAIGN_BASE_URL (expected \(Credentials.expectedBaseURLShape))"
+            return ActiveCampaignError(kind: .connection, request: request, message: redacted(message))
+        }
+        return ActiveCampaignError(kind: .retriesExhausted, status: last.status, request: request, message: redacted(message))
+    }
+
+    /// `errors[].title/detail` or `message` of an error body (reference §5), if it is JSON.
+    private static func serverMessage(_ body: ByteBuffer) -> String? {
+        guard body.readableBytes > 0,
+            case .object(let root)? = try? body.withUnsafeReadableBytes({ try JSONParser.parse($0) })
+        else { return nil }
+        if case .array(let errors)? = root["errors"] {
+            let parts = errors.compactMap { error -> String? in
+                guard case .object(let object) = error else { return nil }
+                let texts = ["title", "detail"].compactMap { key -> String? in
+                    if case .string(let text)? = object[key], !text.isEmpty { return text }
+                    return nil
+                }
+                return texts.isEmpty ? nil : texts.joined(separator: ": ")
+            }
+            if !parts.isEmpty { return parts.joined(separator: "; ") }
+        }
+        if case .string(let text)? = root["message"], !text.isEmpty { return text }
+        return nil
+    }
+
+    /// COMMON rule 5: whatever a server or library echoes, the key never leaves in a message.
+    func redacted(_ text: String) -> String {
+        text.replacingOccurrences(of: credentials.apiKey, with: "<redacted>")
+    }
+}

@@ -1,0 +1,65 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import Synchronization
+
+/// The ActiveCampaign API v3 client of one account: one HTTP connection pool, one rate limiter and one retry
+/// policy shared by every request. Call `shutdown()` before dropping it.
+public final class ActiveCampaignClient: Sendable {
+    let credentials: Credentials
+    let configuration: ClientConfiguration
+    let logger: Logger
+    let httpClient: HTTPClient
+    let limiter: RateLimiter
+    let retryPolicy: RetryPolicy
+    let counters = Mutex(RequestStatistics())
+
+    /// `logger` should carry a label like `ac-export.fetch`; the API key is never logged.
+    public init(credentials: Credentials, configuration: ClientConfiguration = .init(), logger: Logger) {
+        self.credentials = credentials
+        self.configuration = configuration
+        self.logger = logger
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.timeout = .init(connect: .seconds(10))
+        httpConfiguration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.maxInFlight))
+        self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        self.limiter = RateLimiter(
+            requestsPerSecond: configuration.requestsPerSecond, maxInFlight: configuration.maxInFlight)
+        self.retryPolicy = RetryPolicy(configuration: configuration)
+    }
+
+    public func shutdown() async throws {
+        try await httpClient.shutdown()
+    }
+
+    /// Requests, retries, 429s and failures so far.
+    public var statistics: RequestStatistics {
+        counters.withLock { $0 }
+    }
+
+    /// `GET users/me` (reference §1): succeeds when the key and base URL work; otherwise throws an
+    /// `ActiveCampaignError` that says which of the two is wrong.
+    public func checkCredentials() async throws {
+        _ = try await fetch(RequestTarget(path: "users/me", query: []), recordsKey: nil, purpose: .credentialCheck)
+    }
+
+    /// `meta.total` of the endpoint (within `window` when it is incremental), from one `limit=1` request.
+    /// For `deal_stages` it is the total over all pipelines.
+    public func total(of endpoint: Endpoint, window: IncrementalWindow?) async throws -> Int? {
+        var query: [(String, String)] = [("limit", "1")]
+        if endpoint.isIncremental, let window { query += window.queryItems }
+        let response = try await fetch(
+            RequestTarget(path: endpoint.path, query: query), recordsKey: endpoint.recordsKey,
+            purpose: .list(endpoint))
+        return response.total
+    }
+
+    /// Every record of the endpoint, one request (or a few, with retries) per `next()`.
+    /// `window` applies to incremental endpoints only; `resumeFrom` is a page's `resumeAfter`.
+    public func pages(of endpoint: Endpoint, window: IncrementalWindow? = nil, resumeFrom: ResumePoint? = nil)
+        -> PageSequence
+    {
+        PageSequence(client: self, endpoint: endpoint, window: endpoint.isIncremental ? window : nil, resumeFrom: resumeFrom)
+    }
+}

@@ -1,0 +1,21 @@
+/// Limits and timings of an `ActiveCampaignClient`. Defaults follow reference §5 (5 requests/s per account,
+/// kept at 4 for headroom) and SING's retry habits.
+public struct ClientConfiguration: Sendable {
+    /// Most request starts in any one-second window, for the whole account.
+    public var requestsPerSecond: Double = 4
+    /// Most requests in flight at once.
+    public var maxInFlight: Int = 3
+    /// Attempts per request, the first included.
+    public var maxAttempts: Int = 5
+    /// Backoff before retry n is random in 0...min(backoffCap, backoffBase · 2^(n-1)) (full jitter).
+    public var backoffBase: Duration = .milliseconds(500)
+    public var backoffCap: Duration = .seconds(30)
+    /// Shortest wait after a `Retry-After`, so `Retry-After: 0` does not spin.
+    public var retryAfterFloor: Duration = .milliseconds(250)
+    /// Deadline of one attempt, body included.
+    public var requestTimeout: Duration = .seconds(60)
+    /// `limit` of list requests; the API caps it at 100 (reference §2).
+    public var pageSize: Int = 100
+
+    public init() {}
+}

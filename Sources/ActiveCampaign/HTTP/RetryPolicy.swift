@@ -1,0 +1,43 @@
+import Foundation
+
+/// When and how long to wait before retrying a request (reference §5; DESIGN "Fetching").
+struct RetryPolicy: Sendable {
+    var maxAttempts: Int
+    var backoffBase: Duration
+    var backoffCap: Duration
+    var retryAfterFloor: Duration
+
+    init(configuration: ClientConfiguration) {
+        maxAttempts = max(1, configuration.maxAttempts)
+        backoffBase = configuration.backoffBase
+        backoffCap = configuration.backoffCap
+        retryAfterFloor = configuration.retryAfterFloor
+    }
+
+    /// 429 and 5xx are transient (reference §5: the limit may also show as 502/503); other statuses are not.
+    static func isRetryable(status: Int) -> Bool {
+        status == 429 || status == 408 || (500...599).contains(status)
+    }
+
+    /// Wait before the attempt after `attempt` (1-based): the server's `Retry-After` (at least the floor) when
+    /// given, else full jitter: random in 0...min(cap, base · 2^(attempt-1)).
+    func delay(afterAttempt attempt: Int, retryAfter: Duration?) -> Duration {
+        if let retryAfter { return max(retryAfter, retryAfterFloor) }
+        let exponent = min(attempt - 1, 30)
+        let ceiling = min(backoffCap, backoffBase * (1 << exponent))
+        let ceilingSeconds = Double(ceiling.components.seconds) + Double(ceiling.components.attoseconds) / 1e18
+        return .seconds(Double.random(in: 0...max(0, ceilingSeconds)))
+    }
+
+    /// `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3); nil when absent or unreadable.
+    static func retryAfter(_ header: String?, now: Date = Date()) -> Duration? {
+        guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
+        if let seconds = Int(header) { return .seconds(max(0, seconds)) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: header) else { return nil }
+        return .seconds(max(0, date.timeIntervalSince(now)))
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// The update-time range `[since, until)` of an incremental run, sent as `filters[updated_after]` and
+/// `filters[updated_before]` (reference §3, §6.2: after is >=, before is <).
+public struct IncrementalWindow: Sendable, Equatable, Codable {
+    public var since: Date
+    public var until: Date
+
+    public init(since: Date, until: Date) {
+        self.since = since
+        self.until = until
+    }
+
+    /// The filter parameters, ISO 8601 UTC with `Z` (SING sends this shape, reference §3).
+    var queryItems: [(String, String)] {
+        [("filters[updated_after]", Self.text(since)), ("filters[updated_before]", Self.text(until))]
+    }
+
+    static func text(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
+    }
+}

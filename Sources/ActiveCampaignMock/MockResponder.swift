@@ -1,0 +1,200 @@
+import Foundation
+import Hummingbird
+
+/// Answers every request of a `MockServer`: auth, rate limit, latency, injected faults, routing, paging,
+/// filters, truncation, mutations, and the request log, in that order.
+struct MockResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let server: MockServer
+
+    static let apiTokenHeader = HTTPFields.Element.Name("Api-Token")!
+    static let rateLimitLimitHeader = HTTPFields.Element.Name("RateLimit-Limit")!
+    static let rateLimitRemainingHeader = HTTPFields.Element.Name("RateLimit-Remaining")!
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let startMilliseconds = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        let inFlight = server.state.withLock { state in
+            defer { state.inFlight += 1 }
+            return state.inFlight
+        }
+        let response = await answer(request, startedAt: started)
+        server.state.withLock { $0.inFlight -= 1 }
+        if let log = server.requestLog {
+            let elapsed = clock.now - started
+            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            log.record(
+                startMilliseconds: startMilliseconds, path: request.uri.path,
+                query: masked(request.uri.query ?? ""), status: response.status.code,
+                durationMilliseconds: milliseconds, inFlight: inFlight)
+        }
+        return response
+    }
+
+    /// COMMON rule 5: the key never reaches the log, even if a client put it into the query string.
+    private func masked(_ query: String) -> String {
+        let key = server.configuration.apiKey
+        return key.isEmpty ? query : query.replacingOccurrences(of: key, with: "***")
+    }
+
+    private func answer(_ request: Request, startedAt started: ContinuousClock.Instant) async -> Response {
+        let configuration = server.configuration
+        // reference §5/§8.1: a missing or wrong Api-Token is a 403 with an errors body
+        guard request.headers[Self.apiTokenHeader] == configuration.apiKey else {
+            return Self.error(403, title: "Forbidden", detail: "The API token is missing or invalid.")
+        }
+        if configuration.rateLimit != nil {
+            let decision = server.state.withLock { $0.limiter!.admit(at: started) }
+            if !decision.admitted { return rateLimited() }
+        }
+        if configuration.latency > .zero {
+            try? await Task.sleep(for: configuration.latency)
+        }
+        let (failure, truncation) = server.state.withLock { state in
+            let fails = configuration.failRate > 0 && state.random.chance(configuration.failRate)
+            let status = [500, 502, 503][state.random.below(3)]
+            let truncates = configuration.truncateRate > 0 && state.random.chance(configuration.truncateRate)
+            return (fails ? status : nil, truncates ? 0.25 + Double(state.random.below(50)) / 100 : nil)
+        }
+        if let failure { return Self.serverError(failure) }
+
+        let (status, body) = route(request)
+        if let truncation, status == 200, body.count > 1 {
+            let cut = max(1, min(body.count - 1, Int(Double(body.count) * truncation)))
+            return Self.json(200, Array(body[..<cut]))
+        }
+        return Self.json(status, body)
+    }
+
+    /// Status and JSON body of a request that passed auth, rate limit and fault injection.
+    private func route(_ request: Request) -> (Int, [UInt8]) {
+        let path = request.uri.path
+        guard path == "/api/3" || path.hasPrefix("/api/3/") else { return notFound(path) }
+        var resource = Substring(path.dropFirst("/api/3".count))
+        while resource.hasPrefix("/") { resource = resource.dropFirst() }
+        while resource.hasSuffix("/") { resource = resource.dropLast() }
+        if resource.isEmpty {
+            return (200, Array("{}".utf8))  // the token check clients do first (reference §1)
+        }
+        if resource == "users/me" {
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.key("user")
+            server.dataset.writeUser(index: 0, into: &writer)
+            writer.endObject()
+            return (200, writer.bytes)
+        }
+        guard let endpoint = MockEndpoint(rawValue: String(resource)) else { return notFound(path) }
+        if server.configuration.forbiddenPaths.contains(endpoint.rawValue) {
+            return (403, Self.errorBody(403, title: "Forbidden", detail: "You do not have permission to view \(endpoint.rawValue)."))
+        }
+        return (200, listPage(endpoint, query: MockQuery(request.uri.query)))
+    }
+
+    /// reference §2: limit defaults to 20 and is capped at 100; offset is zero-based.
+    private func listPage(_ endpoint: MockEndpoint, query: MockQuery) -> [UInt8] {
+        let requestedLimit = query.integer("limit") ?? 20
+        let limit = requestedLimit < 1 ? 20 : min(100, requestedLimit)
+        let offset = max(0, query.integer("offset") ?? 0)
+        let dataset = server.dataset
+        let rows: [MockPageRow]
+        let total: Int
+        if endpoint.isMutable {
+            let filter = RecordFilter(query: query)
+            // reference §2: id_greater exists only on /contacts
+            let idGreater = endpoint == .contacts ? max(0, query.integer("id_greater") ?? 0) : 0
+            (rows, total) = server.state.withLock {
+                $0[endpoint].page(filter: filter, idGreater: idGreater, offset: offset, limit: limit, dataset: dataset)
+            }
+        } else {
+            var indexes = 0..<dataset.count(of: endpoint)
+            if endpoint == .dealStages, let group = query.integer("filters[d_groupid]") {
+                // reference §6.9: filters[d_groupid] scopes stages to one pipeline
+                indexes =
+                    (1...MockDataset.stagesPerGroup.count).contains(group)
+                    ? dataset.stageIndexes(ofGroupIndex: group - 1) : 0..<0
+            }
+            total = indexes.count
+            let first = min(indexes.upperBound, indexes.lowerBound + offset)
+            rows = (first..<min(indexes.upperBound, first + limit)).map { MockPageRow(index: $0, times: nil) }
+        }
+        var writer = JSONWriter(capacity: rows.count * 2600 + 1024)
+        dataset.writePage(
+            endpoint, rows: rows, total: total, query: MockPageQuery(limit: limit, offset: offset),
+            currencies: endpoint == .deals ? server.dealCurrencies : [], into: &writer)
+        if endpoint.isMutable, server.configuration.mutate > 0 {
+            let now = max(Int64(Date().timeIntervalSince1970), dataset.nowSeconds)
+            server.state.withLock { $0.mutate(endpoint, count: server.configuration.mutate, now: now, dataset: dataset) }
+        }
+        return writer.bytes
+    }
+
+    // MARK: Responses
+
+    static func json(_ status: Int, _ body: [UInt8]) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// reference §5: `{"errors":[{"status":403,"title":"Forbidden","detail":"..."}]}`
+    static func error(_ status: Int, title: String, detail: String) -> Response {
+        json(status, errorBody(status, title: title, detail: detail))
+    }
+
+    static func errorBody(_ status: Int, title: String, detail: String) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        writer.key("errors")
+        writer.beginArray()
+        writer.beginObject()
+        writer.key("status")
+        writer.int(status)
+        writer.field("title", title)
+        writer.field("detail", detail)
+        writer.endObject()
+        writer.endArray()
+        writer.endObject()
+        return writer.bytes
+    }
+
+    /// reference §5: a 404 carries the errors shape without a status member.
+    private func notFound(_ path: String) -> (Int, [UInt8]) {
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        writer.key("errors")
+        writer.beginArray()
+        writer.beginObject()
+        writer.field("title", "Not Found")
+        writer.field("detail", "No Result found for route \(path)")
+        writer.endObject()
+        writer.endArray()
+        writer.endObject()
+        return (404, writer.bytes)
+    }
+
+    private func rateLimited() -> Response {
+        var response = Self.error(429, title: "Too Many Requests", detail: "Rate limit exceeded. Try again later.")
+        response.headers[.retryAfter] = String(server.configuration.retryAfterSeconds)
+        response.headers[Self.rateLimitLimitHeader] = String(server.configuration.rateLimit ?? 0)
+        response.headers[Self.rateLimitRemainingHeader] = "0"
+        return response
+    }
+
+    /// reference §5: FIELD saw sporadic 502/503 (from a proxy, so HTML); a 500 comes from the app as JSON.
+    static func serverError(_ status: Int) -> Response {
+        if status == 500 {
+            return json(500, Array("{\"message\":\"Internal Server Error\"}".utf8))
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html"
+        let title = status == 502 ? "502 Bad Gateway" : "503 Service Temporarily Unavailable"
+        let body = "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n</body>\r\n</html>\r\n"
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,54 @@
+import ActiveCampaign
+import ActiveCampaignMock
+import Foundation
+import Testing
+
+/// Runs Tests/Interop/check_lake.py: the lake against the mock's records, read by pyarrow and DuckDB.
+enum LakeHarness {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static var python: String { repositoryRoot.appendingPathComponent(".venv/bin/python").path }
+    static var cli: String { repositoryRoot.appendingPathComponent(".build/debug/ac-export").path }
+
+    /// Writes each endpoint's current mock records as NDJSON into `sourceDirectory`.
+    static func dumpSource(_ server: MockServer, endpoints: [Endpoint], to sourceDirectory: String) throws {
+        try FileManager.default.createDirectory(atPath: sourceDirectory, withIntermediateDirectories: true)
+        for endpoint in endpoints {
+            var data = Data()
+            for record in server.currentRecords(path: endpoint.path) {
+                data.append(contentsOf: record)
+                data.append(0x0A)
+            }
+            try data.write(to: URL(fileURLWithPath: sourceDirectory + "/" + endpoint.name + ".ndjson"))
+        }
+    }
+
+    static func check(lake: String, source: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            Issue.record("no Python venv at \(python): run `make venv`", sourceLocation: sourceLocation)
+            return
+        }
+        let (status, output) = try run(python, [repositoryRoot.appendingPathComponent("Tests/Interop/check_lake.py").path, lake, source])
+        #expect(status == 0, "lake differs from the source:\n\(output)", sourceLocation: sourceLocation)
+    }
+
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
+    static func temporaryDirectory(_ label: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ac-export-\(label)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
