@@ -1,3 +1,4 @@
+import ActiveCampaignMock
 import Foundation
 import Parquet
 
@@ -22,7 +23,7 @@ struct WriterBenchmark {
     }
 
     func makeTable() -> Table {
-        var rng = SplitMix64(state: 2026)
+        var rng = SplitMix64(seed: 2026)
         var columns: [Column] = []
         for i in 0..<6 { columns.append(Column("int_\(i)", .int64)) }
         for i in 0..<4 { columns.append(Column("double_\(i)", .double)) }
@@ -122,17 +123,6 @@ struct WriterBenchmark {
             results += [ours, theirs]
         }
         return results
-    }
-}
-
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

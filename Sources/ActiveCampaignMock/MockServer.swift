@@ -39,7 +39,8 @@ public final class MockServer: Sendable {
     /// Serves until the surrounding task is cancelled; `onListening` receives the bound port.
     public func run(onListening: @escaping @Sendable (Int) async -> Void) async throws {
         var logger = Logger(label: "ac-export.mock")
-        logger.logLevel = .error
+        // Hummingbird logs the normal stop on cancellation ("Waiting on child channel: CancellationError") as an error.
+        logger.logLevel = .critical
         let app = Application(
             responder: MockResponder(server: self),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),

@@ -1,9 +1,9 @@
 /// A tiny seeded random generator (SplitMix64): one per record, keyed by (seed, endpoint, index), so every record
 /// is a pure function of its coordinates; also drives the server's fault decisions reproducibly.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         self.state = seed
     }
 
@@ -14,7 +14,7 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
         self.state = base ^ (UInt64(bitPattern: Int64(index)) &* 0x9E37_79B9_7F4A_7C15)
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

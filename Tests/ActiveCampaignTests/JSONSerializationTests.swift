@@ -1,6 +1,7 @@
 import Testing
 
 @testable import ActiveCampaign
+import ActiveCampaignMock
 
 @Suite("JSON compact text")
 struct JSONSerializationTests {
@@ -13,7 +14,7 @@ struct JSONSerializationTests {
     }
 
     @Test func randomValuesRoundTrip() throws {
-        var generator = SeededGenerator(seed: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         for _ in 0..<500 {
             let value = randomValue(depth: 0, using: &generator)
             let text = value.compactText
@@ -23,7 +24,7 @@ struct JSONSerializationTests {
         }
     }
 
-    private func randomValue(depth: Int, using generator: inout SeededGenerator) -> JSONValue {
+    private func randomValue(depth: Int, using generator: inout SplitMix64) -> JSONValue {
         let choice = Int.random(in: 0..<(depth > 4 ? 4 : 6), using: &generator)
         switch choice {
         case 0: return .null
@@ -40,7 +41,7 @@ struct JSONSerializationTests {
         }
     }
 
-    private func randomNumber(using generator: inout SeededGenerator) -> String {
+    private func randomNumber(using generator: inout SplitMix64) -> String {
         var text = Bool.random(using: &generator) ? "-" : ""
         text += Bool.random(using: &generator) ? "0" : String(UInt64.random(in: 1...UInt64.max, using: &generator))
         if Bool.random(using: &generator) { text += "." + String(Int.random(in: 0...99999, using: &generator)) }
@@ -50,7 +51,7 @@ struct JSONSerializationTests {
         return text
     }
 
-    private func randomString(using generator: inout SeededGenerator) -> String {
+    private func randomString(using generator: inout SplitMix64) -> String {
         // Control characters, quotes, backslashes, slashes, BMP and astral scalars.
         let pools: [ClosedRange<UInt32>] = [0x00...0x1F, 0x20...0x7E, 0xA0...0x2FF, 0x4E00...0x4E20, 0x1F600...0x1F64F]
         var scalars = String.UnicodeScalarView()
@@ -59,22 +60,5 @@ struct JSONSerializationTests {
             scalars.append(Unicode.Scalar(UInt32.random(in: pool, using: &generator))!)
         }
         return String(scalars)
-    }
-}
-
-/// SplitMix64, so a failing case can be reproduced from the seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
