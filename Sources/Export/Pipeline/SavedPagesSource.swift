@@ -40,49 +40,96 @@ public struct SavedPagesSource: RecordSource {
         return result
     }
 
-    public func batches(for endpoint: Endpoint, window: IncrementalWindow?, resumeFrom: ResumePoint?) -> AsyncThrowingStream<RecordBatch, any Error> {
-        let batchSize = self.batchSize
-        let source = self
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    for path in try source.files() {
-                        try Task.checkCancellation()
-                        try await Self.read(path, recordsKey: endpoint.recordsKey, batchSize: batchSize) { batch in
-                            continuation.yield(batch)
-                        }
+    /// Pull-based: each `next()` reads just enough input for one batch, so memory stays flat however
+    /// large the inputs are.
+    public func batches(for endpoint: Endpoint, window: IncrementalWindow?, resumeFrom: ResumePoint?) -> Batches {
+        Batches(source: self, recordsKey: endpoint.recordsKey)
+    }
+
+    public struct Batches: AsyncSequence {
+        let source: SavedPagesSource
+        let recordsKey: String
+
+        public func makeAsyncIterator() -> Iterator {
+            Iterator(source: source, recordsKey: recordsKey)
+        }
+
+        public struct Iterator: AsyncIteratorProtocol {
+            let source: SavedPagesSource
+            let recordsKey: String
+            private var files: [String]?
+            private var reader: NDJSONReader?
+
+            init(source: SavedPagesSource, recordsKey: String) {
+                self.source = source
+                self.recordsKey = recordsKey
+            }
+
+            public mutating func next() async throws -> RecordBatch? {
+                if files == nil { files = try source.files().reversed() }
+                while true {
+                    try Task.checkCancellation()
+                    if let batch = try reader?.nextBatch(size: source.batchSize) { return batch }
+                    reader = nil
+                    guard let path = files?.popLast() else { return nil }
+                    guard let handle = FileHandle(forReadingAtPath: path) else { throw InputError(path: path, reason: "cannot be opened") }
+                    let head = try handle.read(upToCount: 1 << 16) ?? Data()
+                    try handle.seek(toOffset: 0)
+                    if let page = try SavedPagesSource.readPageIfWhole(handle: handle, head: head, path: path, recordsKey: recordsKey) {
+                        try? handle.close()
+                        return page
                     }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
+                    reader = NDJSONReader(handle: handle, path: path)
                 }
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
     }
 
-    private static func read(_ path: String, recordsKey: String, batchSize: Int, yield: (RecordBatch) -> Void) async throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw InputError(path: path, reason: "cannot be opened") }
-        defer { try? handle.close() }
-        // A page file is one JSON object; anything else is read as NDJSON.
-        let head = try handle.read(upToCount: 1 << 16) ?? Data()
-        try handle.seek(toOffset: 0)
-        if let page = try readPageIfWhole(handle: handle, head: head, path: path, recordsKey: recordsKey) {
-            yield(page)
-            return
+    /// Reads NDJSON a chunk at a time, one batch of records per call.
+    final class NDJSONReader {
+        private let handle: FileHandle
+        private let path: String
+        private var pending: [UInt8] = []
+        /// Start of the unread part of `pending` (compacted when a new chunk is read).
+        private var start = 0
+        private var lineNumber = 0
+        private var atEnd = false
+
+        init(handle: FileHandle, path: String) {
+            self.handle = handle
+            self.path = path
         }
-        var records: [JSONValue] = []
-        var lineNumber = 0
-        var firstLine = 1
-        var pending = [UInt8]()
-        func emit() {
-            if !records.isEmpty {
-                yield(RecordBatch(records: records, resumeAfter: nil, origin: "\(path) lines \(firstLine)-\(lineNumber)"))
-                records.removeAll(keepingCapacity: true)
+
+        deinit {
+            try? handle.close()
+        }
+
+        func nextBatch(size: Int) throws -> RecordBatch? {
+            var records: [JSONValue] = []
+            let firstLine = lineNumber + 1
+            while records.count < size {
+                if let newline = pending[start...].firstIndex(of: 0x0A) {
+                    try parseLine(pending[start..<newline], into: &records)
+                    start = newline + 1
+                } else if !atEnd {
+                    pending.removeSubrange(..<start)
+                    start = 0
+                    if let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                        pending.append(contentsOf: chunk)
+                    } else {
+                        atEnd = true
+                    }
+                } else {
+                    if start < pending.count { try parseLine(pending[start...], into: &records) }
+                    pending = []
+                    start = 0
+                    break
+                }
             }
-            firstLine = lineNumber + 1
+            return records.isEmpty ? nil : RecordBatch(records: records, resumeAfter: nil, origin: "\(path) lines \(firstLine)-\(lineNumber)")
         }
-        func parseLine(_ line: ArraySlice<UInt8>) throws {
+
+        private func parseLine(_ line: ArraySlice<UInt8>, into records: inout [JSONValue]) throws {
             lineNumber += 1
             guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
             do {
@@ -90,23 +137,10 @@ public struct SavedPagesSource: RecordSource {
             } catch {
                 throw InputError(path: path, reason: "line \(lineNumber) is not valid JSON: \(error)")
             }
-            if records.count >= batchSize { emit() }
         }
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            try Task.checkCancellation()
-            pending.append(contentsOf: chunk)
-            var start = pending.startIndex
-            while let newline = pending[start...].firstIndex(of: 0x0A) {
-                try parseLine(pending[start..<newline])
-                start = newline + 1
-            }
-            pending.removeSubrange(pending.startIndex..<start)
-        }
-        if !pending.isEmpty { try parseLine(pending[...]) }
-        emit()
     }
 
-    private static func readPageIfWhole(handle: FileHandle, head: Data, path: String, recordsKey: String) throws -> RecordBatch? {
+    fileprivate static func readPageIfWhole(handle: FileHandle, head: Data, path: String, recordsKey: String) throws -> RecordBatch? {
         guard let first = head.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }), first == UInt8(ascii: "{") else {
             return nil
         }

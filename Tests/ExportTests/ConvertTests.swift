@@ -1,0 +1,52 @@
+import ActiveCampaign
+import ActiveCampaignMock
+@testable import Export
+import Foundation
+import Logging
+import Testing
+
+/// `convert`: saved API pages and NDJSON go through the same pipeline into the same layout.
+@Suite struct ConvertTests {
+    let logger = Logger(label: "test")
+
+    func convert(_ inputs: [String], endpoint: String, to lake: String) async throws -> ExportSummary {
+        var options = ExportOptions(outputDirectory: lake, endpoints: [Endpoint.named(endpoint)!], anchorDate: Date(timeIntervalSince1970: 0))
+        options.inferenceRows = 120  // several files' worth of checkpoints in a small input
+        return try await ExportRun.run(options, source: SavedPagesSource(inputs: inputs), logger: logger)
+    }
+
+    @Test func pageFilesAndNDJSONGiveEveryRecordExactlyOnce() async throws {
+        let work = try LakeHarness.temporaryDirectory("convert")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let dataset = MockDataset(configuration: MockConfiguration(seed: 5, contacts: 350, deals: 100))
+        try FileManager.default.createDirectory(atPath: work + "/pages", withIntermediateDirectories: true)
+        var ndjson = Data()
+        for offset in stride(from: 0, to: 350, by: 100) {
+            try Data(dataset.pageJSON(path: "contacts", offset: offset, limit: 100)).write(to: URL(fileURLWithPath: work + "/pages/page-\(offset / 100).json"))
+        }
+        for index in 0..<350 {
+            ndjson.append(contentsOf: dataset.recordJSON(path: "contacts", index: index))
+            ndjson.append(0x0A)
+        }
+        try ndjson.write(to: URL(fileURLWithPath: work + "/contacts.ndjson"))
+        try FileManager.default.createDirectory(atPath: work + "/source", withIntermediateDirectories: true)
+        try ndjson.write(to: URL(fileURLWithPath: work + "/source/contacts.ndjson"))
+
+        let fromPages = try await convert([work + "/pages"], endpoint: "contacts", to: work + "/lake-pages")
+        let fromNDJSON = try await convert([work + "/contacts.ndjson"], endpoint: "contacts", to: work + "/lake-ndjson")
+        #expect(fromPages.succeeded && fromNDJSON.succeeded)
+        #expect(fromPages.results[0].rows == 350 && fromNDJSON.results[0].rows == 350)
+        try LakeHarness.check(lake: work + "/lake-pages", source: work + "/source")
+        try LakeHarness.check(lake: work + "/lake-ndjson", source: work + "/source")
+    }
+
+    @Test func aBrokenLineIsReportedWithItsFileAndLine() async throws {
+        let work = try LakeHarness.temporaryDirectory("convert-bad")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try Data("{\"id\":\"1\"}\n{\"id\":\"2\"\n".utf8).write(to: URL(fileURLWithPath: work + "/bad.ndjson"))
+        let summary = try await convert([work + "/bad.ndjson"], endpoint: "tags", to: work + "/lake")
+        #expect(!summary.succeeded)
+        #expect(summary.results[0].error?.contains("bad.ndjson: line 2 is not valid JSON") == true)
+        #expect(try ManifestStore.read(directory: work + "/lake").endpoints["tags"]?.files.isEmpty ?? true)
+    }
+}
