@@ -1,4 +1,5 @@
 import ArgumentParser
+import Export
 import Foundation
 
 /// The command-line tool. Exit codes: 0 every endpoint succeeded, 1 one or more failed,
@@ -36,8 +37,8 @@ enum Main {
             }
             if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
             FileHandle.standardError.write(Data((ACExport.fullMessage(for: error) + "\n").utf8))
-            // ArgumentParser uses EX_USAGE (64) for usage errors; ours is 2.
-            Foundation.exit(code == .validationFailure || error is UsageError ? 2 : 1)
+            // ArgumentParser uses EX_USAGE (64) for usage errors; ours is 2, also for an unusable output folder.
+            Foundation.exit(code == .validationFailure || error is UsageError || error is any ConfigurationProblem ? 2 : 1)
         }
     }
 }

@@ -184,3 +184,76 @@ import Testing
         }
     }
 }
+
+/// Findings of the first review, each with the test that would have caught it.
+@Suite struct PipelineSafetyTests {
+    let logger = Logger(label: "test")
+    let base = PipelineTests()
+
+    @Test func partFilesWithoutAManifestAreRefusedNotDeleted() async throws {
+        let dir = try base.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try await ExportRun.run(base.options(dir, ["tags"]), source: ArraySource(pages: ["tags": [["{\"id\":\"1\"}"]]]), logger: logger)
+        try FileManager.default.removeItem(atPath: dir + "/_manifest.json")
+        let before = try FileManager.default.subpathsOfDirectory(atPath: dir + "/tags").filter { $0.hasSuffix(".parquet") }
+        #expect(before.count == 1)
+        await #expect(throws: ManifestStore.Invalid.self) {
+            _ = try await ExportRun.run(base.options(dir, ["tags"]), source: ArraySource(pages: [:]), logger: logger)
+        }
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: dir + "/tags").filter { $0.hasSuffix(".parquet") } == before)
+    }
+
+    @Test func anIntegerBeyondDoublePrecisionKeepsItsDigitsWhenTheColumnWidens() async throws {
+        let dir = try base.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let source = ArraySource(pages: ["tags": [["{\"id\":\"1\",\"v\":\"9007199254740993\"}"], ["{\"id\":\"2\",\"v\":\"1.5\"}"]]])
+        _ = try await ExportRun.run(base.options(dir, ["tags"]), source: source, logger: logger)
+        let values = try base.rows(dir, "tags").map { $0["v"]?.description }.sorted { ($0 ?? "") < ($1 ?? "") }
+        #expect(values == ["1.5", "9007199254740993"])
+        #expect(try ManifestStore.read(directory: dir).endpoints["tags"]?.schema.columns.first { $0.name == "v" }?.type == .string)
+    }
+
+    @Test func anOffsetPagedEndpointResumesFromTheStartSkippingCommittedIDs() async throws {
+        let dir = try base.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pages = (0..<6).map { p in (0..<5).map { "{\"id\":\"\(p * 5 + $0 + 1)\",\"mdate\":\"2026-05-01T10:00:00-05:00\"}" } }
+        var first = base.options(dir, ["deals"])
+        first.inferenceRows = 5
+        first.checkpointInterval = .zero
+        let failed = try await ExportRun.run(first, source: ArraySource(pages: ["deals": pages], failAfterPages: 3), logger: logger)
+        #expect(!failed.succeeded)
+        let resuming = ArraySource(pages: ["deals": pages])
+        var second = base.options(dir, ["deals"], date: "2026-11-29T12:00:00Z")
+        second.inferenceRows = 5
+        #expect(try await ExportRun.run(second, source: resuming, logger: logger).succeeded)
+        #expect(resuming.requests.all.first?.1 == nil)  // paged again from offset 0
+        let ids = try base.rows(dir, "deals").compactMap { if case .int64(let v)? = $0["id"] { v } else { nil } }
+        #expect(ids.sorted() == (1...30).map(Int64.init))
+    }
+
+    @Test func anUnfinishedSnapshotIsNeverVisibleBesideTheOldOne() async throws {
+        let dir = try base.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pages = (0..<4).map { p in (0..<5).map { "{\"id\":\"\(p * 5 + $0 + 1)\"}" } }
+        var options = base.options(dir, ["tags"])
+        options.inferenceRows = 5
+        options.checkpointInterval = .zero
+        let complete = try await ExportRun.run(options, source: ArraySource(pages: ["tags": pages]), logger: logger)
+        let visible = { try FileManager.default.subpathsOfDirectory(atPath: dir + "/tags").filter { $0.hasSuffix(".parquet") }.sorted() }
+        let firstSnapshot = try visible()
+        #expect(firstSnapshot.count > 1 && firstSnapshot.allSatisfy { $0.contains(complete.runID) })
+        // The second snapshot of the day fails half-way: readers still see exactly the first one.
+        let failed = try await ExportRun.run(options, source: ArraySource(pages: ["tags": pages], failAfterPages: 2), logger: logger)
+        #expect(!failed.succeeded)
+        #expect(try visible() == firstSnapshot)
+        // The next run resumes it and publishes the whole new snapshot in place of the old one.
+        let finished = try await ExportRun.run(options, source: ArraySource(pages: ["tags": pages]), logger: logger)
+        #expect(finished.succeeded)
+        let final = try visible()
+        #expect(final.count > 1 && !final.contains { $0.contains(complete.runID) })
+        let ids = try base.rows(dir, "tags").map { $0["id"]!.description }
+        #expect(ids.count == 20 && Set(ids).count == 20)
+        let staged = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/_staging/tags/date=2026-11-29")) ?? []
+        #expect(staged.isEmpty)
+    }
+}

@@ -85,6 +85,11 @@ struct OffsetLister: Sendable {
         let reachedTotal = tally.lastTotal.map { counted >= $0 } ?? true
         if firstPassEnd == nil { firstPassEnd = offset }
         guard pass < Self.maximumPasses, !reachedTotal || tally.totalChanged || tally.repeatedID else {
+            if !reachedTotal {
+                client.logger.warning(
+                    "records kept changing while paging; some may be missing from this run and come with the next",
+                    metadata: ["endpoint": "\(endpoint.name)", "seen": "\(counted)", "total": "\(tally.lastTotal.map(String.init) ?? "-")"])
+            }
             finished = true
             return
         }

@@ -43,8 +43,8 @@ public struct CommittedFile: Codable, Sendable, Equatable {
 }
 
 public struct Checkpoint: Codable, Sendable, Equatable {
-    /// The run that started this window (its files keep that run's date partition).
-    public var runID: String
+    /// Every run that committed files into this unfinished window, the first one first (its date partition is kept).
+    public var runIDs: [String]
     public var date: String
     public var window: IncrementalWindow?
     /// Where to restart the listing to get the first record not yet committed.

@@ -8,7 +8,7 @@ actor ManifestStore {
 
     static let fileName = "_manifest.json"
 
-    struct Invalid: Error, CustomStringConvertible {
+    struct Invalid: ConfigurationProblem, CustomStringConvertible {
         var path: String
         var reason: String
         var description: String {

@@ -8,7 +8,7 @@ import Glibc
 final class OutputLock {
     private let descriptor: Int32
 
-    struct Held: Error, CustomStringConvertible {
+    struct Held: ConfigurationProblem, CustomStringConvertible {
         var path: String
         var owner: String
         var description: String {

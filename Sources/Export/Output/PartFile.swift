@@ -20,11 +20,12 @@ final class PartFile {
     private(set) var maxCursor: Int64?
     let openedAt = ContinuousClock.now
 
+    /// `staged` files go to `OUT/_staging/<endpoint>/...`, outside every reader's glob, until the run publishes them.
     init(
-        outputDirectory: String, endpoint: String, date: String, runID: String, sequence: Int,
+        outputDirectory: String, endpoint: String, date: String, runID: String, sequence: Int, staged: Bool,
         schema: Schema, properties: WriterProperties, metadata: [KeyValue]
     ) throws {
-        let folderRelative = "\(endpoint)/date=\(date)"
+        let folderRelative = (staged ? Staging.folder + "/" : "") + "\(endpoint)/date=\(date)"
         let name = "part-\(runID)-\(String(format: "%05d", sequence)).parquet"
         self.relativePath = folderRelative + "/" + name
         self.date = date
@@ -62,5 +63,33 @@ final class PartFile {
     /// Removes the unfinished file (cancellation or failure).
     func abandon() {
         unlink(temporaryPath)
+    }
+}
+
+/// Full-refresh snapshots are committed under `OUT/_staging/` and published (renamed into the partition) only
+/// when the whole snapshot is complete, so readers never see half a snapshot or two snapshots of one date.
+enum Staging {
+    static let folder = "_staging"
+
+    static func isStaged(_ path: String) -> Bool {
+        path.hasPrefix(folder + "/")
+    }
+
+    /// Where a staged file goes when published.
+    static func publishedPath(_ path: String) -> String {
+        isStaged(path) ? String(path.dropFirst(folder.count + 1)) : path
+    }
+
+    static func stagedPath(_ path: String) -> String {
+        isStaged(path) ? path : folder + "/" + path
+    }
+
+    /// Renames a staged file into its partition (creating the folder) and makes the rename durable.
+    static func publish(_ path: String, in directory: String) throws {
+        let target = directory + "/" + publishedPath(path)
+        let folder = (target as NSString).deletingLastPathComponent
+        try FileSystem.createDirectory(folder)
+        try FileSystem.rename(directory + "/" + stagedPath(path), to: target)
+        try FileSystem.syncDirectory(folder)
     }
 }

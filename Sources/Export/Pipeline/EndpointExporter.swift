@@ -43,19 +43,22 @@ final class EndpointExporter {
     /// Records at the previous watermark, already committed by the run that set it: skipped when re-read.
     private let previousBoundary: CursorBoundary
     private(set) var rowsSkippedAtWatermark = 0
+    /// Ids the resumed run committed already (offset-paged endpoints page again from the start).
+    private let committedIDs: Set<String>
     /// Largest cursor consumed so far: only records at or above it can end up at the committed maximum.
     private var consumedMaxCursor: Int64 = .min
     /// The window and run of the checkpoint being continued (their files belong to this snapshot).
     private let window: IncrementalWindow?
-    private let logicalRunIDs: Set<String>
+    private let logicalRunIDs: [String]
     private var lastResume: ResumePoint?
 
     init(
         endpoint: String, cursorField: String?, window: IncrementalWindow?, resumedCheckpoint: Checkpoint?,
-        state: EndpointState?, context: Context, manifest: ManifestStore, logger: Logger
+        committedIDs: Set<String> = [], state: EndpointState?, context: Context, manifest: ManifestStore, logger: Logger
     ) {
         self.endpoint = endpoint
         self.cursorField = cursorField
+        self.committedIDs = committedIDs
         self.window = window
         self.manifest = manifest
         self.logger = logger
@@ -74,7 +77,7 @@ final class EndpointExporter {
             previousBoundary = CursorBoundary()
         }
         self.context = context
-        logicalRunIDs = Set([context.runID] + (resumedCheckpoint.map { [$0.runID] } ?? []))
+        logicalRunIDs = (resumedCheckpoint?.runIDs ?? []) + [context.runID]
         startingSchema = state?.schema ?? EndpointSchema()
         tracker = SchemaTracker(schema: startingSchema)
         runIDBytes = Array(context.runID.utf8)
@@ -104,6 +107,7 @@ final class EndpointExporter {
             guard case .object(let object) = record else {
                 throw RejectedRecord(endpoint: endpoint, origin: batch.origin, index: index, reason: "is not a JSON object")
             }
+            if !committedIDs.isEmpty, let id = Self.idText(of: object), committedIDs.contains(id) { continue }
             let cursor = cursor(of: object)
             var fingerprint: String?
             if let cursor, cursor == previousBoundary.cursor || cursor >= consumedMaxCursor {
@@ -147,6 +151,10 @@ final class EndpointExporter {
     }
 
     private func writeHeldRecords() async throws {
+        // Batches were typed one at a time: check all held records against the final types once more.
+        let late = tracker.requiredChanges(for: heldRecords) { "held record \($0)" }
+        tracker.apply(late)
+        pendingChanges += late
         pendingChanges += tracker.addNullOnlyColumns(cause: "first \(heldRecords.count) records")
         schemaFixed = true
         let records = heldRecords
@@ -165,7 +173,7 @@ final class EndpointExporter {
         let dataColumns = tracker.schema.columns.count
         for (r, (fields, cursor)) in zip(records, cursors).enumerated() {
             if let cursor, let fingerprint = fingerprints[r] { partBoundary.observe(cursor: cursor, fingerprint: fingerprint) }
-            tracker.fill(&row, from: fields)
+            try tracker.fill(&row, from: fields)
             for i in 0..<dataColumns { try row[i].append(to: columns[i]) }
             try columns[dataColumns].append(context.runStartMicros)
             try runIDBytes.withUnsafeBytes { try columns[dataColumns + 1].append(utf8: $0) }
@@ -177,7 +185,7 @@ final class EndpointExporter {
         if let part { return part }
         let part = try PartFile(
             outputDirectory: context.outputDirectory, endpoint: endpoint, date: context.date, runID: context.runID,
-            sequence: partSequence, schema: tracker.parquetSchema, properties: context.writerProperties,
+            sequence: partSequence, staged: mode == .fullRefresh, schema: tracker.parquetSchema, properties: context.writerProperties,
             metadata: [KeyValue("ac-export.endpoint", endpoint), KeyValue("ac-export.run_id", context.runID)])
         partSequence += 1
         self.part = part
@@ -199,7 +207,7 @@ final class EndpointExporter {
             path: part.relativePath, rows: part.rows, bytes: bytes, runID: part.runID, date: part.date,
             minCursor: part.minCursor.map(Self.iso), maxCursor: part.maxCursor.map(Self.iso))
         let checkpoint = lastResume.map {
-            Checkpoint(runID: logicalRunIDs.first { $0 != context.runID } ?? context.runID, date: context.date,
+            Checkpoint(runIDs: logicalRunIDs, date: context.date,
                        window: window, resume: $0, maxCursor: maxCursor.map(Self.iso),
                        maxCursorRecords: committedBoundary.sortedFingerprints, rowsCommitted: rowsCommitted)
         }
@@ -227,9 +235,10 @@ final class EndpointExporter {
         let schema = tracker.schema
         let fresh = EndpointState(mode: mode, cursorField: cursorField)
         let date = context.date
-        let replaced = try await manifest.update { [endpoint, logicalRunIDs] m -> [String] in
+        let (replaced, staged) = try await manifest.update { [endpoint, logicalRunIDs] m -> ([String], [String]) in
             var state = m.endpoints[endpoint] ?? fresh
             var replaced: [String] = []
+            var staged: [String] = []
             state.checkpoint = nil
             if fresh.mode == .incremental {
                 let previous = state.watermark.flatMap(Self.micros(fromISO:)) ?? .min
@@ -238,17 +247,28 @@ final class EndpointExporter {
                     state.watermark = watermark
                 }
             } else {
-                // Full snapshot: this run's files replace the earlier snapshot of the same date.
-                replaced = state.files.filter { $0.date == date && !logicalRunIDs.contains($0.runID) }.map(\.path)
+                // Full snapshot: this run's staged files replace the earlier snapshot of the same date. The
+                // manifest switches first; the renames follow, and a crash between is rolled forward by the next run.
+                replaced = state.files.filter {
+                    !logicalRunIDs.contains($0.runID) && ($0.date == date || Staging.isStaged($0.path))
+                }.map(\.path)
                 state.files.removeAll { replaced.contains($0.path) }
+                for index in state.files.indices where Staging.isStaged(state.files[index].path) {
+                    staged.append(state.files[index].path)
+                    state.files[index].path = Staging.publishedPath(state.files[index].path)
+                }
             }
             state.schema = schema
             state.schemaHistory += changes
             m.endpoints[endpoint] = state
-            return replaced
+            return (replaced, staged)
         }
+        // Old snapshot out before the new one in: a reader may briefly see no files, never both snapshots.
         for path in replaced {
             try? FileManager.default.removeItem(atPath: context.outputDirectory + "/" + path)
+        }
+        for path in staged {
+            try Staging.publish(path, in: context.outputDirectory)
         }
     }
 
@@ -261,6 +281,13 @@ final class EndpointExporter {
             // The first file's inference merely repeats the manifest's types: only real changes are history.
             if let before = previous[change.column], before == change.to { return nil }
             return SchemaChange(runID: context.runID, column: change.column, from: change.from ?? previous[change.column], to: change.to, cause: change.cause)
+        }
+    }
+
+    private static func idText(of object: JSONObject) -> String? {
+        switch object["id"] {
+        case .string(let text)?, .number(let text)?: text
+        default: nil
         }
     }
 

@@ -110,9 +110,18 @@ public enum ExportRun {
                     until: options.startedAt)
             }
         }
+        // Offset paging cannot resume at an offset: records that left the listing since would shift the
+        // rest below it, unseen. Such endpoints page again from the start and skip the ids already committed.
+        var resumeFrom = checkpoint?.resume
+        var committedIDs: Set<String> = []
+        if let checkpoint, endpoint.pagination == .offset || endpoint.parent != nil {
+            resumeFrom = nil
+            let files = (state?.files ?? []).filter { checkpoint.runIDs.contains($0.runID) }
+            committedIDs = (try? Self.ids(in: files, directory: options.outputDirectory)) ?? []
+        }
         let exporter = EndpointExporter(
             endpoint: endpoint.name, cursorField: endpoint.cursorField, window: window, resumedCheckpoint: checkpoint,
-            state: state, context: context, manifest: store, logger: logger)
+            committedIDs: committedIDs, state: state, context: context, manifest: store, logger: logger)
         var result = EndpointResult(
             endpoint: endpoint.name, mode: endpoint.cursorField == nil ? .fullRefresh : .incremental, status: .succeeded,
             rows: 0, files: 0, bytes: 0, watermark: nil, error: nil, duration: .zero)
@@ -120,7 +129,7 @@ public enum ExportRun {
             logger.info("resuming from checkpoint", metadata: ["endpoint": "\(endpoint.name)", "rows_already_committed": "\(checkpoint.rowsCommitted)"])
         }
         do {
-            try await exporter.run(source.batches(for: endpoint, window: window, resumeFrom: checkpoint?.resume))
+            try await exporter.run(source.batches(for: endpoint, window: window, resumeFrom: resumeFrom))
         } catch is CancellationError {
             result.status = .cancelled
             result.error = "cancelled; committed files are kept and the next run resumes from the last checkpoint"
@@ -137,23 +146,53 @@ public enum ExportRun {
         return result
     }
 
-    /// Files a crash left behind: hidden temporaries, and part files the manifest does not list.
+    /// Files a crash left behind: hidden temporaries, and part files the manifest does not list. Without a
+    /// manifest, existing part files are not debris but a lake whose manifest was lost: refuse to touch it.
     private static func removeDebris(in directory: String, manifest: Manifest, endpoints: [String], logger: Logger) async throws {
-        let listed = Set(manifest.endpoints.values.flatMap { $0.files.map(\.path) })
+        let listedFiles = manifest.endpoints.values.flatMap(\.files)
+        let listed = Set(listedFiles.map(\.path))
+        let manifestExists = FileManager.default.fileExists(atPath: directory + "/" + ManifestStore.fileName)
         let fm = FileManager.default
+        // A run that stopped between switching the manifest to a new snapshot and renaming its files: finish it.
+        for file in listedFiles where !Staging.isStaged(file.path) && !fm.fileExists(atPath: directory + "/" + file.path)
+            && fm.fileExists(atPath: directory + "/" + Staging.stagedPath(file.path))
+        {
+            try Staging.publish(file.path, in: directory)
+            logger.notice("published a snapshot file of an interrupted run", metadata: ["file": "\(file.path)"])
+        }
+        var debris: [String] = []
         for endpoint in Set(endpoints + manifest.endpoints.keys) {
-            guard let walker = fm.enumerator(atPath: directory + "/" + endpoint) else { continue }
-            while let relative = walker.nextObject() as? String {
-                let name = (relative as NSString).lastPathComponent
-                let path = endpoint + "/" + relative
-                let isTemporary = name.hasPrefix(".part-") && name.hasSuffix(".tmp")
-                let isUnlisted = name.hasPrefix("part-") && name.hasSuffix(".parquet") && !listed.contains(path)
-                if isTemporary || isUnlisted {
-                    try? fm.removeItem(atPath: directory + "/" + path)
-                    logger.notice("removed debris of an interrupted run", metadata: ["file": "\(path)"])
+            for root in [endpoint, Staging.folder + "/" + endpoint] {
+                guard let walker = fm.enumerator(atPath: directory + "/" + root) else { continue }
+                while let relative = walker.nextObject() as? String {
+                    let name = (relative as NSString).lastPathComponent
+                    let path = root + "/" + relative
+                    let isTemporary = name.hasPrefix(".part-") && name.hasSuffix(".tmp")
+                    let isUnlisted = name.hasPrefix("part-") && name.hasSuffix(".parquet") && !listed.contains(path)
+                    if isUnlisted && !manifestExists {
+                        throw ManifestStore.Invalid(
+                            path: directory + "/" + ManifestStore.fileName,
+                            reason: "it is missing while \(path) and other part files exist, so committed data cannot be told from debris")
+                    }
+                    if isTemporary || isUnlisted { debris.append(path) }
                 }
             }
         }
+        for path in debris {
+            try? fm.removeItem(atPath: directory + "/" + path)
+            logger.notice("removed debris of an interrupted run", metadata: ["file": "\(path)"])
+        }
+    }
+
+    /// The `id` values of committed part files, as text.
+    static func ids(in files: [CommittedFile], directory: String) throws -> Set<String> {
+        var ids: Set<String> = []
+        for file in files {
+            let reader = try ParquetFileReader(path: directory + "/" + file.path)
+            guard let column = reader.schema.columns.firstIndex(where: { $0.name == "id" }) else { continue }
+            for value in try reader.readColumn(column) where value != .null { ids.insert(value.description) }
+        }
+        return ids
     }
 
     static func makeRunID(_ date: Date) -> String {

@@ -29,30 +29,45 @@ final class SchemaTracker {
         ])
     }
 
-    /// Changes needed so that every field of `records` fits; nothing is applied.
+    /// Changes needed so that every field of `records` fits; nothing is applied. Widening can make an
+    /// earlier value stop fitting (an integer beyond 2^53 in a column widened to DOUBLE), so the records
+    /// are checked again until no column changes.
     func requiredChanges(for records: [[FlatField]], origin: (Int) -> String) -> [PendingChange] {
         var changes: [String: PendingChange] = [:]
         var order: [String] = []
+        var changed = true
+        while changed {
+            changed = scan(records, origin: origin, changes: &changes, order: &order)
+        }
+        return order.map { changes[$0]! }
+    }
+
+    /// One pass of `requiredChanges`; returns whether it changed anything.
+    private func scan(_ records: [[FlatField]], origin: (Int) -> String, changes: inout [String: PendingChange], order: inout [String]) -> Bool {
+        var changed = false
         for (r, fields) in records.enumerated() {
             for field in fields {
                 let current: InferredType? = changes[field.name]?.to ?? indexByName[field.name].map { schema.columns[$0].type }
                 if let current {
                     if ValueTyping.convert(field.value, to: current) != nil { continue }
-                    let target = current.widened(with: ValueTyping.narrowestType(of: field.value) ?? .string)
+                    var target = current.widened(with: ValueTyping.narrowestType(of: field.value) ?? .string)
+                    if ValueTyping.convert(field.value, to: target) == nil { target = .string }
                     if changes[field.name] == nil { order.append(field.name) }
                     changes[field.name] = PendingChange(
                         column: field.name, from: indexByName[field.name].map { schema.columns[$0].type },
                         to: target, cause: changes[field.name]?.cause ?? origin(r))
+                    changed = true
                 } else if let type = ValueTyping.narrowestType(of: field.value) {
                     order.append(field.name)
                     changes[field.name] = PendingChange(column: field.name, from: nil, to: type, cause: origin(r))
+                    changed = true
                 } else if !nullOnlySet.contains(field.name) {
                     nullOnlySet.insert(field.name)
                     nullOnlyNames.append(field.name)
                 }
             }
         }
-        return order.map { changes[$0]! }
+        return changed
     }
 
     func apply(_ changes: [PendingChange]) {
@@ -77,8 +92,8 @@ final class SchemaTracker {
     }
 
     /// Converts one flattened record into `row` (one cell per data column). Every field must fit:
-    /// call after `requiredChanges` has been applied.
-    func fill(_ row: inout [CellValue], from fields: [FlatField]) {
+    /// call after `requiredChanges` has been applied; a value that still does not fit is an error, never a null.
+    func fill(_ row: inout [CellValue], from fields: [FlatField]) throws(ValueDoesNotFit) {
         if row.count != schema.columns.count {
             row = Array(repeating: .null, count: schema.columns.count)
         } else {
@@ -86,7 +101,10 @@ final class SchemaTracker {
         }
         for field in fields {
             guard let index = indexByName[field.name] else { continue }  // only ever a null-only field
-            row[index] = ValueTyping.convert(field.value, to: schema.columns[index].type) ?? .null
+            guard let cell = ValueTyping.convert(field.value, to: schema.columns[index].type) else {
+                throw ValueDoesNotFit(column: field.name, type: schema.columns[index].type, value: field.value.compactText)
+            }
+            row[index] = cell
         }
     }
 
@@ -109,4 +127,12 @@ struct PendingChange {
     var from: InferredType?
     var to: InferredType
     var cause: String
+}
+
+/// A value that its column's type cannot hold: a bug in the widening rules, reported instead of storing a null.
+struct ValueDoesNotFit: Error, CustomStringConvertible {
+    var column: String
+    var type: InferredType
+    var value: String
+    var description: String { "internal error: value \(value.prefix(80)) does not fit column \(column) (\(type.rawValue)); nothing was written for it" }
 }

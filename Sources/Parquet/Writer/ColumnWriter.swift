@@ -167,7 +167,8 @@ public final class ColumnWriter {
 
     private func finishPage() throws(ParquetError) {
         guard pageValueCount > 0 else { return }
-        let pageUsesDictionary = usesDictionary
+        // A page of nulls only (an empty dictionary so far) is written PLAIN: there is nothing to index.
+        let pageUsesDictionary = usesDictionary && dictionaryEntryCount > 0
         codec.body.removeAll(keepingCapacity: true)
         if !column.isRequired {
             appendDefinitionLevels(to: &codec.body)
