@@ -41,6 +41,15 @@ def flatten(obj, object_paths, prefix=""):
     return out
 
 
+def collect_object_paths(obj, prefix, paths):
+    """Names whose value is an object in some source record (taken from the source, not from the lake)."""
+    for key, value in obj.items():
+        name = f"{prefix}__{key}" if prefix else key
+        if isinstance(value, dict):
+            paths.add(name)
+            collect_object_paths(value, name, paths)
+
+
 def zero_date(v):
     return isinstance(v, str) and v in ("0000-00-00", "0000-00-00 00:00:00")
 
@@ -90,7 +99,9 @@ def check_endpoint(lake, source_dir, endpoint, failures):
         return 0
     table = ds.dataset(folder, format="parquet", partitioning="hive").to_table()
     schema = table.schema
-    object_paths = {n.split("__")[0] for n in schema.names if "__" in n}
+    object_paths = set()
+    for record in records:
+        collect_object_paths(record, "", object_paths)
     rows = table.to_pylist()
     by_id = {}
     for row in rows:
