@@ -61,6 +61,10 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var finishedAt: Date?
     public var status: String
     public var endpoints: [String: EndpointRunSummary] = [:]
+    /// Account-wide request counts of the run (all endpoints share one client).
+    public var requests: Int?
+    public var retries: Int?
+    public var rateLimited: Int?
 }
 
 public struct EndpointRunSummary: Codable, Sendable, Equatable {

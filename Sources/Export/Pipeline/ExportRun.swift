@@ -40,6 +40,7 @@ public struct EndpointResult: Sendable {
 public struct ExportSummary: Sendable {
     public var runID: String
     public var results: [EndpointResult]
+    public var requests: RequestStatistics?
     public var succeeded: Bool { results.allSatisfy { $0.status == .succeeded } }
 }
 
@@ -80,10 +81,13 @@ public enum ExportRun {
             }
         }
         let ordered = options.endpoints.compactMap { e in results.first { $0.endpoint == e.name } }
-        let summary = ExportSummary(runID: runID, results: ordered)
+        let summary = ExportSummary(runID: runID, results: ordered, requests: source.requestStatistics)
         try await store.update { m in
             guard let index = m.runs.firstIndex(where: { $0.id == runID }) else { return }
             m.runs[index].finishedAt = Date()
+            m.runs[index].requests = summary.requests?.requests
+            m.runs[index].retries = summary.requests?.retries
+            m.runs[index].rateLimited = summary.requests?.rateLimited
             m.runs[index].status = summary.succeeded ? "succeeded" : (ordered.contains { $0.status == .cancelled } ? "cancelled" : "failed")
             for r in ordered {
                 m.runs[index].endpoints[r.endpoint] = EndpointRunSummary(status: r.status.rawValue, rows: r.rows, files: r.files, bytes: r.bytes, error: r.error)

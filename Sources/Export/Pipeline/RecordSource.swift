@@ -4,6 +4,12 @@ import ActiveCampaign
 public protocol RecordSource: Sendable {
     associatedtype Batches: AsyncSequence where Batches.Element == RecordBatch
     func batches(for endpoint: Endpoint, window: IncrementalWindow?, resumeFrom: ResumePoint?) -> Batches
+    /// Requests made so far (nil for sources that make none).
+    var requestStatistics: RequestStatistics? { get }
+}
+
+extension RecordSource {
+    public var requestStatistics: RequestStatistics? { nil }
 }
 
 /// The live API: pages from the shared, rate-limited client.
@@ -13,6 +19,8 @@ public struct APIRecordSource: RecordSource {
     public init(client: ActiveCampaignClient) {
         self.client = client
     }
+
+    public var requestStatistics: RequestStatistics? { client.statistics }
 
     public func batches(for endpoint: Endpoint, window: IncrementalWindow?, resumeFrom: ResumePoint?) -> AsyncMapSequence<PageSequence, RecordBatch> {
         client.pages(of: endpoint, window: window, resumeFrom: resumeFrom).map { page in

@@ -18,6 +18,9 @@ enum SummaryTable {
         for r in summary.results where r.error != nil {
             out.append("\(r.endpoint): \(r.error!)")
         }
+        if let r = summary.requests {
+            out.append("requests \(r.requests), retries \(r.retries), rate limited (429) \(r.rateLimited), failed \(r.failures)")
+        }
         out.append("run \(summary.runID): \(summary.succeeded ? "all endpoints succeeded" : "\(summary.results.filter { $0.status != .succeeded }.count) endpoint(s) did not succeed")")
         return out.joined(separator: "\n")
     }
@@ -26,6 +29,7 @@ enum SummaryTable {
         let object: [String: Any] = [
             "run_id": summary.runID,
             "succeeded": summary.succeeded,
+            "requests": summary.requests.map { ["requests": $0.requests, "retries": $0.retries, "rate_limited": $0.rateLimited, "failures": $0.failures] } ?? NSNull(),
             "endpoints": summary.results.map { r -> [String: Any] in
                 [
                     "endpoint": r.endpoint, "mode": r.mode.rawValue, "status": r.status.rawValue, "rows": r.rows,
