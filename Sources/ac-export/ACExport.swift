@@ -16,7 +16,7 @@ struct ACExport: AsyncParsableCommand {
             with neither, `run` exports the built-in demo account served by the local mock API.
             """,
         version: version,
-        subcommands: [RunCommand.self, ConvertCommand.self, InspectCommand.self, EndpointsCommand.self, CheckCommand.self, MockCommand.self]
+        subcommands: [RunCommand.self, ConvertCommand.self, InspectCommand.self, EndpointsCommand.self, CheckCommand.self, ConfigCommand.self, MockCommand.self]
     )
 }
 

@@ -40,6 +40,22 @@ import Testing
         try LakeHarness.check(lake: work + "/lake-ndjson", source: work + "/source")
     }
 
+    /// fixtures/*-page.json: responses exactly as the mock serves them (PHP escapes, \u-escaped text).
+    @Test func recordedPageFixturesConvertLosslessly() async throws {
+        let work = try LakeHarness.temporaryDirectory("convert-fixtures")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try FileManager.default.createDirectory(atPath: work + "/source", withIntermediateDirectories: true)
+        for (endpoint, file) in [("contacts", "contacts-page.json"), ("deals", "deals-page.json")] {
+            let path = LakeHarness.repositoryRoot.appendingPathComponent("fixtures/" + file).path
+            guard case .object(let page) = try JSONParser.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))),
+                  case .array(let records)? = page[endpoint] else { Issue.record("\(file) is not a page"); continue }
+            try Data(records.map(\.compactText).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: work + "/source/\(endpoint).ndjson"))
+            let summary = try await convert([path], endpoint: endpoint, to: work + "/lake")
+            #expect(summary.succeeded && summary.results[0].rows == records.count)
+        }
+        try LakeHarness.check(lake: work + "/lake", source: work + "/source")
+    }
+
     @Test func aBrokenLineIsReportedWithItsFileAndLine() async throws {
         let work = try LakeHarness.temporaryDirectory("convert-bad")
         defer { try? FileManager.default.removeItem(atPath: work) }

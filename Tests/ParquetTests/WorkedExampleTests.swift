@@ -1,3 +1,4 @@
+import Foundation
 import Parquet
 import Testing
 
@@ -31,6 +32,9 @@ import Testing
         let expected = Self.bytes(fromHex: Self.referenceHex)
         #expect(expected.count == 111)
         #expect(sink.bytes == expected)
+        // fixtures/ keeps the same golden bytes as a file, which the interop test hands to the engines.
+        let fixture = try Data(contentsOf: InteropHarness.repositoryRoot.appendingPathComponent("fixtures/worked-example.parquet"))
+        #expect([UInt8](fixture) == expected)
     }
 
     @Test func referenceFileDecodesWithOurReader() throws {

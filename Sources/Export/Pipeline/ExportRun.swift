@@ -10,6 +10,8 @@ public struct ExportOptions: Sendable {
     public var anchorDate: Date
     /// Ignore watermarks and checkpoints: re-read every incremental endpoint from the anchor date.
     public var fullRefresh = false
+    /// The same for these endpoints only.
+    public var fullRefreshEndpoints: Set<String> = []
     public var checkpointInterval: Duration = .seconds(60)
     public var writerProperties = WriterProperties()
     public var maxConcurrentEndpoints = 3
@@ -102,18 +104,7 @@ public enum ExportRun {
     ) async -> EndpointResult {
         let started = ContinuousClock.now
         let state = await store.manifest.endpoints[endpoint.name]
-        let checkpoint = options.fullRefresh ? nil : state?.checkpoint
-        var window: IncrementalWindow?
-        if endpoint.cursorField != nil {
-            if let checkpointWindow = checkpoint?.window {
-                window = checkpointWindow
-            } else {
-                let since = options.fullRefresh ? nil : state?.watermark.flatMap(EndpointExporter.micros(fromISO:))
-                window = IncrementalWindow(
-                    since: since.map { Date(timeIntervalSince1970: TimeInterval($0) / 1_000_000) } ?? options.anchorDate,
-                    until: options.startedAt)
-            }
-        }
+        let (window, checkpoint) = plannedWindow(for: endpoint, state: state, options: options)
         // Offset paging cannot resume at an offset: records that left the listing since would shift the
         // rest below it, unseen. Such endpoints page again from the start and skip the ids already committed.
         var resumeFrom = checkpoint?.resume
@@ -148,6 +139,36 @@ public enum ExportRun {
         result.watermark = await store.manifest.endpoints[endpoint.name]?.watermark
         result.duration = ContinuousClock.now - started
         return result
+    }
+
+    /// The window an endpoint's run reads, and the checkpoint it resumes (if any).
+    static func plannedWindow(for endpoint: Endpoint, state: EndpointState?, options: ExportOptions) -> (IncrementalWindow?, Checkpoint?) {
+        let fullRefresh = options.fullRefresh || options.fullRefreshEndpoints.contains(endpoint.name)
+        let checkpoint = fullRefresh ? nil : state?.checkpoint
+        guard endpoint.cursorField != nil else { return (nil, checkpoint) }
+        if let window = checkpoint?.window { return (window, checkpoint) }
+        let since = fullRefresh ? nil : state?.watermark.flatMap(EndpointExporter.micros(fromISO:))
+        let window = IncrementalWindow(
+            since: since.map { Date(timeIntervalSince1970: TimeInterval($0) / 1_000_000) } ?? options.anchorDate,
+            until: options.startedAt)
+        return (window, checkpoint)
+    }
+
+    public struct EndpointPlan: Sendable {
+        public var endpoint: Endpoint
+        public var window: IncrementalWindow?
+        public var resumesCheckpoint: Bool
+        public var watermark: String?
+    }
+
+    /// What a run would read, from the manifest alone: writes nothing, takes no lock (`run --dry-run`).
+    public static func plan(_ options: ExportOptions) throws -> [EndpointPlan] {
+        let manifest = try ManifestStore.read(directory: options.outputDirectory)
+        return options.endpoints.map { endpoint in
+            let state = manifest.endpoints[endpoint.name]
+            let (window, checkpoint) = plannedWindow(for: endpoint, state: state, options: options)
+            return EndpointPlan(endpoint: endpoint, window: window, resumesCheckpoint: checkpoint != nil, watermark: state?.watermark)
+        }
     }
 
     /// Files a crash left behind: hidden temporaries, and part files the manifest does not list. Without a

@@ -6,14 +6,10 @@ import Logging
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check", abstract: "Verify the API key and base URL with one request.")
 
-    @Option(help: "Account API URL (env ACTIVECAMPAIGN_BASE_URL).")
-    var baseURL: String?
-
-    @Option(help: "API key (env ACTIVECAMPAIGN_API_KEY).")
-    var apiKey: String?
+    @OptionGroup var configuration: ConfigurationOptions
 
     func run() async throws {
-        guard let credentials = try CredentialOptions(apiKey: apiKey, baseURL: baseURL).resolve() else {
+        guard let credentials = try EffectiveConfiguration.resolve(configuration, environment: ProcessInfo.processInfo.environment).credentials else {
             throw UsageError(description: "no credentials: set ACTIVECAMPAIGN_API_KEY and ACTIVECAMPAIGN_BASE_URL (or pass --api-key/--base-url)")
         }
         let client = ActiveCampaignClient(credentials: credentials, logger: Logger(label: "ac-export.check"))

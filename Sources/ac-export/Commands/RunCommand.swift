@@ -16,23 +16,10 @@ struct RunCommand: AsyncParsableCommand {
             and OUT/_manifest.json. Without credentials the built-in demo account (local mock API) is exported.
             """)
 
-    @Option(help: "Account API URL, e.g. https://ACCOUNT.api-us1.com (env ACTIVECAMPAIGN_BASE_URL).")
-    var baseURL: String?
+    @OptionGroup var configuration: ConfigurationOptions
 
-    @Option(help: "API key (env ACTIVECAMPAIGN_API_KEY). Prefer the environment: flags show in `ps`.")
-    var apiKey: String?
-
-    @Option(help: "Output folder (the data lake drop).")
-    var out: String = "./lake"
-
-    @Option(help: "Comma-separated endpoints to export (default: all 15; see `ac-export endpoints`).")
-    var endpoints: String?
-
-    @Option(help: "Start of the first incremental window, ISO 8601 (default: one year ago; env ACTIVECAMPAIGN_ANCHOR_DATE).")
-    var anchorDate: String?
-
-    @Flag(help: "Ignore watermarks and checkpoints: re-read incremental endpoints from the anchor date.")
-    var fullRefresh = false
+    @Flag(help: "Show, per endpoint, the records the API reports, the requests and the time the run would take, and the watermark it would start from; write nothing.")
+    var dryRun = false
 
     @Option(help: "Requests per second for the whole account (ActiveCampaign allows 5).")
     var rateLimit: Double = 4
@@ -69,20 +56,24 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         LogSetup.bootstrap(verbose: verbose, quiet: quiet, json: logFormat == "json")
         let logger = Logger(label: "ac-export.run")
-        let environment = ProcessInfo.processInfo.environment
-        let credentials = try CredentialOptions(apiKey: apiKey, baseURL: baseURL).resolve(environment: environment)
-        var options = ExportOptions(
-            outputDirectory: out, endpoints: try EndpointSelection.parse(endpoints),
-            anchorDate: try (anchorDate ?? environment["ACTIVECAMPAIGN_ANCHOR_DATE"]).map(AnchorDate.parse))
-        options.fullRefresh = fullRefresh
+        let effective = try EffectiveConfiguration.resolve(configuration, environment: ProcessInfo.processInfo.environment)
+        var options = ExportOptions(outputDirectory: effective.out, endpoints: effective.endpoints, anchorDate: effective.anchorDate)
+        options.fullRefreshEndpoints = effective.fullRefreshEndpoints
         options.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
         options.writerProperties.compressionLevel = compressionLevel
         options.writerProperties.createdBy = "ac-export version \(ACExport.version) (build release)"
         var clientConfiguration = ClientConfiguration()
         clientConfiguration.requestsPerSecond = rateLimit
         clientConfiguration.maxInFlight = concurrency
+        if dryRun {
+            guard let credentials = effective.credentials else {
+                throw UsageError(description: "--dry-run needs an account: set ACTIVECAMPAIGN_API_KEY and ACTIVECAMPAIGN_BASE_URL")
+            }
+            print(try await DryRun.report(options, credentials: credentials, clientConfiguration: clientConfiguration))
+            return
+        }
         let summary: ExportSummary
-        if let credentials {
+        if let credentials = effective.credentials {
             summary = try await Self.export(options, credentials: credentials, clientConfiguration: clientConfiguration, logger: logger)
         } else {
             summary = try await Self.exportDemo(options, clientConfiguration: clientConfiguration, logger: logger)

@@ -1,31 +1,6 @@
 import ActiveCampaign
 import Foundation
 
-/// Credentials from flags, else from the environment. Neither: nil (the demo account).
-struct CredentialOptions {
-    var apiKey: String?
-    var baseURL: String?
-
-    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Credentials? {
-        let key = apiKey ?? environment["ACTIVECAMPAIGN_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        let url = baseURL ?? environment["ACTIVECAMPAIGN_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        switch (key, url) {
-        case (nil, nil):
-            return nil
-        case (nil, _?):
-            throw UsageError(description: "a base URL is set but no API key: pass --api-key or set ACTIVECAMPAIGN_API_KEY (Settings → Developer in ActiveCampaign)")
-        case (_?, nil):
-            throw UsageError(description: "an API key is set but no base URL: pass --base-url or set ACTIVECAMPAIGN_BASE_URL, e.g. https://ACCOUNT.api-us1.com (Settings → Developer)")
-        case let (key?, url?):
-            do {
-                return try Credentials(apiKey: key, baseURL: url)
-            } catch {
-                throw UsageError(description: "\(error)")
-            }
-        }
-    }
-}
-
 /// Parses `--endpoints contacts,deals` against the catalog, suggesting the nearest name on a typo.
 enum EndpointSelection {
     static func parse(_ list: String?) throws -> [Endpoint] {

@@ -1,0 +1,133 @@
+import ActiveCampaign
+import ArgumentParser
+import Foundation
+
+/// The configuration flags shared by `run` and `config show`.
+struct ConfigurationOptions: ParsableArguments {
+    @Option(help: "Replication YAML: source, target, defaults (mode, anchor_date), streams (mode, disabled).")
+    var config: String?
+
+    @Option(help: "Account API URL, e.g. https://ACCOUNT.api-us1.com (env ACTIVECAMPAIGN_BASE_URL).")
+    var baseURL: String?
+
+    @Option(help: "API key (env ACTIVECAMPAIGN_API_KEY). Prefer the environment or .env: flags show in `ps`.")
+    var apiKey: String?
+
+    @Option(help: "Output folder, the data lake drop (default ./lake, or `target` of the YAML).")
+    var out: String?
+
+    @Option(help: "Comma-separated endpoints to export (default: all 15; see `ac-export endpoints`).")
+    var endpoints: String?
+
+    @Option(help: "Start of the first incremental window, ISO 8601 (default: one year ago; env ACTIVECAMPAIGN_ANCHOR_DATE).")
+    var anchorDate: String?
+
+    @Flag(help: "Ignore watermarks and checkpoints: re-read incremental endpoints from the anchor date.")
+    var fullRefresh = false
+}
+
+/// Configuration from every source, later ones overriding earlier ones: replication YAML, `.env` in the
+/// working folder, environment variables, flags. Each value remembers where it came from.
+struct EffectiveConfiguration {
+    var credentials: Credentials?
+    var out: String
+    var anchorDate: Date?
+    var endpoints: [Endpoint]
+    var fullRefreshEndpoints: Set<String>
+    var origins: [String: String] = [:]
+    private var apiKeyLength = 0
+
+    static func resolve(_ options: ConfigurationOptions, environment: [String: String], dotEnvPath: String = ".env") throws -> EffectiveConfiguration {
+        let file = try options.config.map(ReplicationFile.load(path:))
+        let dotEnv = try DotEnv.load(path: dotEnvPath)
+        let configLabel = options.config.map { "config \($0)" } ?? "config"
+        var origins: [String: String] = [:]
+
+        func pick(_ key: String, flag: String?, variable: String?, yaml: String?) -> String? {
+            let candidates: [(String?, String)] = [
+                (flag, "flag"),
+                (variable.flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : $0 }, "environment"),
+                (variable.flatMap { dotEnv[$0] }.flatMap { $0.isEmpty ? nil : $0 }, dotEnvPath),
+                (yaml, configLabel),
+            ]
+            for (value, origin) in candidates {
+                if let value {
+                    origins[key] = origin
+                    return value
+                }
+            }
+            return nil
+        }
+
+        let apiKey = pick("api_key", flag: options.apiKey, variable: "ACTIVECAMPAIGN_API_KEY", yaml: file?.apiKey)
+        let baseURL = pick("base_url", flag: options.baseURL, variable: "ACTIVECAMPAIGN_BASE_URL", yaml: file?.baseURL)
+        let anchor = pick("anchor_date", flag: options.anchorDate, variable: "ACTIVECAMPAIGN_ANCHOR_DATE", yaml: file?.anchorDate)
+        let out = pick("target", flag: options.out, variable: nil, yaml: file?.target) ?? "./lake"
+        if origins["target"] == nil { origins["target"] = "default" }
+
+        var credentials: Credentials?
+        switch (apiKey, baseURL) {
+        case (nil, nil):
+            credentials = nil
+        case (nil, _?):
+            throw UsageError(description: "a base URL is set (\(origins["base_url"]!)) but no API key: set ACTIVECAMPAIGN_API_KEY (ActiveCampaign: Settings → Developer)")
+        case (_?, nil):
+            throw UsageError(description: "an API key is set (\(origins["api_key"]!)) but no base URL: set ACTIVECAMPAIGN_BASE_URL, e.g. https://ACCOUNT.api-us1.com (Settings → Developer)")
+        case let (key?, url?):
+            do {
+                credentials = try Credentials(apiKey: key, baseURL: url)
+            } catch {
+                throw UsageError(description: "base_url from \(origins["base_url"]!): \(error)")
+            }
+        }
+
+        var anchorDate: Date?
+        if let anchor {
+            do {
+                anchorDate = try AnchorDate.parse(anchor)
+            } catch {
+                throw UsageError(description: "anchor_date from \(origins["anchor_date"]!): \(error)")
+            }
+        }
+
+        var endpoints: [Endpoint]
+        if options.endpoints != nil {
+            endpoints = try EndpointSelection.parse(options.endpoints)
+            origins["endpoints"] = "flag"
+        } else if let file, !file.streams.isEmpty {
+            endpoints = Endpoint.all.filter { file.streams[$0.name].map { !$0.disabled } ?? false }
+            origins["endpoints"] = configLabel
+        } else {
+            endpoints = Endpoint.all
+            origins["endpoints"] = "default"
+        }
+
+        var fullRefresh = Set<String>()
+        for endpoint in endpoints {
+            let mode = file?.streams[endpoint.name]?.mode ?? file?.defaultMode
+            if options.fullRefresh || mode == "full-refresh" { fullRefresh.insert(endpoint.name) }
+            if file?.streams[endpoint.name]?.mode == "incremental" && endpoint.cursorField == nil {
+                throw UsageError(description: "\(options.config ?? "config"): streams.\(endpoint.name).mode is incremental, but \(endpoint.name) has no cursor; allowed: full-refresh")
+            }
+        }
+
+        var result = EffectiveConfiguration(
+            credentials: credentials, out: out, anchorDate: anchorDate, endpoints: endpoints, fullRefreshEndpoints: fullRefresh, origins: origins)
+        result.apiKeyLength = apiKey?.count ?? 0
+        return result
+    }
+
+    /// Human-readable, with the key masked: `config show`.
+    var maskedDescription: String {
+        func line(_ key: String, _ value: String) -> String {
+            "\(key.padding(toLength: 12, withPad: " ", startingAt: 0)) \(value)\(origins[key].map { "   (\($0))" } ?? "")"
+        }
+        return [
+            line("base_url", credentials?.apiBase ?? "- (demo: the built-in mock)"),
+            line("api_key", credentials == nil ? "-" : "set, \(apiKeyLength) characters (masked)"),
+            line("target", out),
+            line("anchor_date", anchorDate.map { ISO8601DateFormatter().string(from: $0) } ?? "one year before each run"),
+            line("endpoints", endpoints.map { e in e.name + (fullRefreshEndpoints.contains(e.name) || e.cursorField == nil ? " (full-refresh)" : " (incremental)") }.joined(separator: ", ")),
+        ].joined(separator: "\n")
+    }
+}

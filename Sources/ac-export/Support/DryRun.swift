@@ -1,0 +1,38 @@
+import ActiveCampaign
+import Export
+import Foundation
+import Logging
+
+/// `run --dry-run`: asks the API for each endpoint's `meta.total` (one request each) and says what the
+/// run would do at the configured rate. Writes nothing.
+enum DryRun {
+    static func report(_ options: ExportOptions, credentials: Credentials, clientConfiguration: ClientConfiguration) async throws -> String {
+        let plans = try ExportRun.plan(options)
+        let client = ActiveCampaignClient(credentials: credentials, configuration: clientConfiguration, logger: Logger(label: "ac-export.dry-run"))
+        var rows: [[String]] = []
+        var totalRequests = 0
+        do {
+            for plan in plans {
+                let total = try await client.total(of: plan.endpoint, window: plan.window)
+                let requests = total.map { max(1, ($0 + clientConfiguration.pageSize - 1) / clientConfiguration.pageSize) }
+                totalRequests += requests ?? 0
+                let mode = plan.window == nil ? "full_refresh" : "incremental"
+                let from = plan.window.map { ISO8601DateFormatter().string(from: $0.since) } ?? "-"
+                rows.append([plan.endpoint.name, mode, total.map(String.init) ?? "?", requests.map(String.init) ?? "?",
+                             requests.map { String(format: "%.0fs", Double($0) / clientConfiguration.requestsPerSecond) } ?? "?",
+                             from + (plan.resumesCheckpoint ? " (resumes a checkpoint)" : "")])
+            }
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        let header = ["endpoint", "mode", "records", "requests", "time", "window starts at"]
+        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
+        let lines = ([header] + rows).map { row in
+            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        }
+        let seconds = Double(totalRequests) / clientConfiguration.requestsPerSecond
+        return (lines + ["about \(totalRequests) requests, \(String(format: "%.0f", seconds)) s at \(clientConfiguration.requestsPerSecond) requests/s (deal_stages adds one listing per pipeline); nothing was written"]).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,115 @@
+import ActiveCampaignMock
+import Foundation
+import Testing
+
+/// The `ac-export` binary as a user runs it: exit codes, messages, `inspect`.
+@Suite struct CommandLineTests {
+    func requireCLI() -> Bool {
+        guard FileManager.default.isExecutableFile(atPath: LakeHarness.cli) else {
+            Issue.record("\(LakeHarness.cli) is missing: `make test` builds it before the tests")
+            return false
+        }
+        return true
+    }
+
+    @Test func unknownEndpointIsAUsageErrorWithASuggestion() throws {
+        guard requireCLI() else { return }
+        let (status, output) = try LakeHarness.run(LakeHarness.cli, ["run", "--out", "/tmp/never-written", "--endpoints", "contcts"],
+                                                   environment: ["ACTIVECAMPAIGN_API_KEY": "k", "ACTIVECAMPAIGN_BASE_URL": "http://127.0.0.1:9"])
+        #expect(status == 2)
+        #expect(output.contains("unknown endpoint 'contcts'") && output.contains("did you mean 'contacts'"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never-written"))
+    }
+
+    @Test func aRejectedKeyFailsFastWithExitOneAndNeverPrintsTheKey() async throws {
+        guard requireCLI() else { return }
+        let lake = try LakeHarness.temporaryDirectory("cli-badkey")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        try await withMockServer(MockConfiguration(apiKey: "the-right-key", contacts: 20, deals: 5)) { baseURL, _ in
+            let started = ContinuousClock.now
+            let (status, output) = try LakeHarness.run(
+                LakeHarness.cli, ["run", "--out", lake, "--endpoints", "contacts,tags", "-v"],
+                environment: ["ACTIVECAMPAIGN_API_KEY": "wrong-key-4242", "ACTIVECAMPAIGN_BASE_URL": baseURL])
+            #expect(status == 1)
+            #expect(ContinuousClock.now - started < .seconds(20))
+            #expect(output.contains("API key was rejected"))
+            #expect(!output.contains("wrong-key-4242"))
+        }
+        #expect(!((try? String(contentsOfFile: lake + "/_manifest.json", encoding: .utf8)) ?? "").contains("wrong-key-4242"))
+    }
+
+    @Test func dryRunReportsTotalsAndRequestsAndWritesNothing() async throws {
+        guard requireCLI() else { return }
+        let lake = FileManager.default.temporaryDirectory.appendingPathComponent("dry-run-\(UUID().uuidString)").path
+        try await withMockServer(MockConfiguration(apiKey: "dry-key", contacts: 250, deals: 40)) { baseURL, _ in
+            let (status, output) = try LakeHarness.run(
+                LakeHarness.cli, ["run", "--dry-run", "--out", lake, "--endpoints", "contacts,deals,tags", "--anchor-date", "2000-01-01"],
+                environment: ["ACTIVECAMPAIGN_API_KEY": "dry-key", "ACTIVECAMPAIGN_BASE_URL": baseURL])
+            #expect(status == 0, "\(output)")
+            let contacts = output.split(separator: "\n").first { $0.hasPrefix("contacts") }.map { $0.split(separator: " ").map(String.init) } ?? []
+            #expect(contacts.count >= 5 && contacts[1] == "incremental" && contacts[2] == "250" && contacts[3] == "3")
+            #expect(output.contains("nothing was written"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: lake))
+    }
+
+    @Test func inspectPrintsSchemaStatisticsAndRowsAsJSON() async throws {
+        guard requireCLI() else { return }
+        let fixture = LakeHarness.repositoryRoot.appendingPathComponent("fixtures/worked-example.parquet").path
+        let (status, output) = try LakeHarness.run(LakeHarness.cli, ["inspect", fixture, "--json"])
+        #expect(status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+        #expect(object?["num_rows"] as? Int == 3)
+        #expect((object?["rows"] as? [[String: Any]])?.first?["a"] as? String == "1")
+        let (badStatus, badOutput) = try LakeHarness.run(LakeHarness.cli, ["inspect", LakeHarness.repositoryRoot.appendingPathComponent("README.md").path])
+        #expect(badStatus == 2 && badOutput.contains("not a valid Parquet file"))
+    }
+}
+
+/// Configuration sources and their precedence: replication YAML < .env < environment < flags.
+@Suite struct ConfigurationTests {
+    func configShow(_ arguments: [String], environment: [String: String] = [:], files: [String: String]) throws -> (Int32, String) {
+        let folder = try LakeHarness.temporaryDirectory("config")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/" + name)) }
+        return try LakeHarness.run(LakeHarness.cli, ["config", "show"] + arguments, environment: environment, in: folder)
+    }
+
+    @Test func laterSourcesOverrideEarlierOnesAndTheKeyIsMasked() throws {
+        let yaml = """
+            source: { base_url: "https://yaml.api-us1.com", api_key: yaml-key-000000 }
+            target: ./from-yaml
+            defaults: { anchor_date: "2020-01-01", mode: incremental }
+            streams:
+              contacts: { mode: full-refresh }
+              deals:
+              notes: { disabled: true }
+            """
+        let dotEnv = "ACTIVECAMPAIGN_BASE_URL=https://dotenv.api-us1.com\nexport ACTIVECAMPAIGN_API_KEY='dotenv-key-111111'\n"
+        let (status, output) = try configShow(
+            ["--config", "replication.yaml", "--out", "./from-flag"],
+            environment: ["ACTIVECAMPAIGN_API_KEY": "environment-key-222222"],
+            files: ["replication.yaml": yaml, ".env": dotEnv])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("https://dotenv.api-us1.com/api/3") && output.contains("(.env)"))
+        #expect(output.contains("api_key      set, 22 characters (masked)   (environment)"))
+        #expect(output.contains("./from-flag   (flag)"))
+        #expect(output.contains("2020-01-01T00:00:00Z   (config replication.yaml)"))
+        #expect(output.contains("contacts (full-refresh), deals (incremental)") && !output.contains("notes"))
+        for secret in ["yaml-key-000000", "dotenv-key-111111", "environment-key-222222"] { #expect(!output.contains(secret)) }
+    }
+
+    @Test(arguments: [
+        ("source: { base_url: x }\nbogus: 1\n", "unknown key 'bogus' in top level; allowed: source, target, defaults, streams"),
+        ("streams:\n  contact: {}\n", "unknown stream 'contact' under 'streams'; did you mean 'contacts'?"),
+        ("defaults: { mode: sometimes }\n", "'defaults.mode' is 'sometimes'; allowed: incremental, full-refresh"),
+        ("streams:\n  tags: { mode: incremental }\n", "streams.tags.mode is incremental, but tags has no cursor"),
+        ("source: { base_url: 'not a url', api_key: k }\n", "base_url from config replication.yaml"),
+        ("defaults: { anchor_date: yesterday }\n", "anchor_date from config replication.yaml"),
+    ])
+    func configurationErrorsNameTheFileTheKeyAndWhatIsAllowed(yaml: String, message: String) throws {
+        let (status, output) = try configShow(["--config", "replication.yaml"], files: ["replication.yaml": yaml])
+        #expect(status == 2, "\(output)")
+        #expect(output.contains(message), "\(output)")
+    }
+}
