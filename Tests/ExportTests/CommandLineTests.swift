@@ -1,3 +1,4 @@
+import ActiveCampaign
 import ActiveCampaignMock
 import Foundation
 import Testing
@@ -12,9 +13,9 @@ import Testing
         return true
     }
 
-    @Test func unknownEndpointIsAUsageErrorWithASuggestion() throws {
+    @Test func unknownEndpointIsAUsageErrorWithASuggestion() async throws {
         guard requireCLI() else { return }
-        let (status, output) = try LakeHarness.run(LakeHarness.cli, ["run", "--out", "/tmp/never-written", "--endpoints", "contcts"],
+        let (status, output) = try await LakeHarness.run(LakeHarness.cli, ["run", "--out", "/tmp/never-written", "--endpoints", "contcts"],
                                                    environment: ["ACTIVECAMPAIGN_API_KEY": "k", "ACTIVECAMPAIGN_BASE_URL": "http://127.0.0.1:9"])
         #expect(status == 2)
         #expect(output.contains("unknown endpoint 'contcts'") && output.contains("did you mean 'contacts'"))
@@ -27,7 +28,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: lake) }
         try await withMockServer(MockConfiguration(apiKey: "the-right-key", contacts: 20, deals: 5)) { baseURL, _ in
             let started = ContinuousClock.now
-            let (status, output) = try LakeHarness.run(
+            let (status, output) = try await LakeHarness.run(
                 LakeHarness.cli, ["run", "--out", lake, "--endpoints", "contacts,tags", "-v"],
                 environment: ["ACTIVECAMPAIGN_API_KEY": "wrong-key-4242", "ACTIVECAMPAIGN_BASE_URL": baseURL])
             #expect(status == 1)
@@ -42,7 +43,7 @@ import Testing
         guard requireCLI() else { return }
         let lake = FileManager.default.temporaryDirectory.appendingPathComponent("dry-run-\(UUID().uuidString)").path
         try await withMockServer(MockConfiguration(apiKey: "dry-key", contacts: 250, deals: 40)) { baseURL, _ in
-            let (status, output) = try LakeHarness.run(
+            let (status, output) = try await LakeHarness.run(
                 LakeHarness.cli, ["run", "--dry-run", "--out", lake, "--endpoints", "contacts,deals,tags", "--anchor-date", "2000-01-01"],
                 environment: ["ACTIVECAMPAIGN_API_KEY": "dry-key", "ACTIVECAMPAIGN_BASE_URL": baseURL])
             #expect(status == 0, "\(output)")
@@ -53,29 +54,80 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: lake))
     }
 
+    /// `make run`'s flow: no account configured → the built-in mock serves a demo account, all 15 endpoints land.
+    @Test func withoutAnAccountTheDemoExportsAllFifteenEndpoints() async throws {
+        guard requireCLI() else { return }
+        let lake = try LakeHarness.temporaryDirectory("demo")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["ACTIVECAMPAIGN_API_KEY"] = nil
+        environment["ACTIVECAMPAIGN_BASE_URL"] = nil
+        let (status, output) = try await LakeHarness.run(LakeHarness.cli, ["run", "--out", lake, "--rate-limit", "50"], environment: environment, in: lake)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("built-in demo account") && output.contains("all endpoints succeeded"))
+        let folders = try FileManager.default.contentsOfDirectory(atPath: lake).filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }
+        #expect(Set(folders) == Set(Endpoint.all.map(\.name)))
+    }
+
+    /// On a terminal (a pseudo-terminal from `script`): progress lines redrawn in place.
+    @Test func progressIsRedrawnInPlaceOnATerminal() async throws {
+        guard requireCLI() else { return }
+        let lake = try LakeHarness.temporaryDirectory("pty")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        try await withMockServer(MockConfiguration(apiKey: "pty-key", contacts: 600, deals: 100, latency: .milliseconds(20))) { baseURL, _ in
+            var environment = ProcessInfo.processInfo.environment
+            environment["ACTIVECAMPAIGN_API_KEY"] = "pty-key"
+            environment["ACTIVECAMPAIGN_BASE_URL"] = baseURL
+            let command = "\(LakeHarness.cli) run --out \(lake) --endpoints contacts,deals --anchor-date 2000-01-01"
+            let (status, output) = try await LakeHarness.run("/usr/bin/script", ["-qfec", command, "/dev/null"], environment: environment)
+            #expect(status == 0, "\(output)")
+            #expect(output.contains("\u{1B}[2K") && output.contains("\u{1B}[1A") || output.contains("\u{1B}[3A"))
+            #expect(output.contains("contacts        ") && output.contains(" / 600") && output.contains("records/s"))
+            #expect(output.contains("all endpoints succeeded"))
+        }
+    }
+
+    /// Without a terminal, `--log-format json`: one JSON object per event on stderr, one per committed file.
+    @Test func jsonLogLinesParse() async throws {
+        guard requireCLI() else { return }
+        let lake = try LakeHarness.temporaryDirectory("jsonlog")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        try await withMockServer(MockConfiguration(apiKey: "json-key", contacts: 50, deals: 10)) { baseURL, _ in
+            // stderr only: the summary table goes to stdout, which is discarded here.
+            let (status, text) = try await LakeHarness.run(
+                "/bin/sh", ["-c", "\"$0\" run --out \"$1\" --endpoints tags,users --log-format json 2>&1 >/dev/null", LakeHarness.cli, lake],
+                environment: ["ACTIVECAMPAIGN_API_KEY": "json-key", "ACTIVECAMPAIGN_BASE_URL": baseURL])
+            #expect(status == 0)
+            let events = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(events.count == text.split(separator: "\n").count && !events.isEmpty)
+            #expect(events.filter { $0["message"] as? String == "committed" }.compactMap { $0["endpoint"] as? String }.sorted() == ["tags", "users"])
+            #expect(!text.contains("json-key"))
+        }
+    }
+
     @Test func inspectPrintsSchemaStatisticsAndRowsAsJSON() async throws {
         guard requireCLI() else { return }
         let fixture = LakeHarness.repositoryRoot.appendingPathComponent("fixtures/worked-example.parquet").path
-        let (status, output) = try LakeHarness.run(LakeHarness.cli, ["inspect", fixture, "--json"])
+        let (status, output) = try await LakeHarness.run(LakeHarness.cli, ["inspect", fixture, "--json"])
         #expect(status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
         #expect(object?["num_rows"] as? Int == 3)
         #expect((object?["rows"] as? [[String: Any]])?.first?["a"] as? String == "1")
-        let (badStatus, badOutput) = try LakeHarness.run(LakeHarness.cli, ["inspect", LakeHarness.repositoryRoot.appendingPathComponent("README.md").path])
+        let (badStatus, badOutput) = try await LakeHarness.run(LakeHarness.cli, ["inspect", LakeHarness.repositoryRoot.appendingPathComponent("README.md").path])
         #expect(badStatus == 2 && badOutput.contains("not a valid Parquet file"))
     }
 }
 
 /// Configuration sources and their precedence: replication YAML < .env < environment < flags.
 @Suite struct ConfigurationTests {
-    func configShow(_ arguments: [String], environment: [String: String] = [:], files: [String: String]) throws -> (Int32, String) {
+    func configShow(_ arguments: [String], environment: [String: String] = [:], files: [String: String]) async throws -> (Int32, String) {
         let folder = try LakeHarness.temporaryDirectory("config")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/" + name)) }
-        return try LakeHarness.run(LakeHarness.cli, ["config", "show"] + arguments, environment: environment, in: folder)
+        return try await LakeHarness.run(LakeHarness.cli, ["config", "show"] + arguments, environment: environment, in: folder)
     }
 
-    @Test func laterSourcesOverrideEarlierOnesAndTheKeyIsMasked() throws {
+    @Test func laterSourcesOverrideEarlierOnesAndTheKeyIsMasked() async throws {
         let yaml = """
             source: { base_url: "https://yaml.api-us1.com", api_key: yaml-key-000000 }
             target: ./from-yaml
@@ -86,7 +138,7 @@ import Testing
               notes: { disabled: true }
             """
         let dotEnv = "ACTIVECAMPAIGN_BASE_URL=https://dotenv.api-us1.com\nexport ACTIVECAMPAIGN_API_KEY='dotenv-key-111111'\n"
-        let (status, output) = try configShow(
+        let (status, output) = try await configShow(
             ["--config", "replication.yaml", "--out", "./from-flag"],
             environment: ["ACTIVECAMPAIGN_API_KEY": "environment-key-222222"],
             files: ["replication.yaml": yaml, ".env": dotEnv])
@@ -107,8 +159,8 @@ import Testing
         ("source: { base_url: 'not a url', api_key: k }\n", "base_url from config replication.yaml"),
         ("defaults: { anchor_date: yesterday }\n", "anchor_date from config replication.yaml"),
     ])
-    func configurationErrorsNameTheFileTheKeyAndWhatIsAllowed(yaml: String, message: String) throws {
-        let (status, output) = try configShow(["--config", "replication.yaml"], files: ["replication.yaml": yaml])
+    func configurationErrorsNameTheFileTheKeyAndWhatIsAllowed(yaml: String, message: String) async throws {
+        let (status, output) = try await configShow(["--config", "replication.yaml"], files: ["replication.yaml": yaml])
         #expect(status == 2, "\(output)")
         #expect(output.contains(message), "\(output)")
     }

@@ -38,11 +38,11 @@ import Testing
                     kill(process.processIdentifier, SIGKILL)
                     kills += 1
                 }
-                process.waitUntilExit()
+                while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
                 try expectOnlyReadableParquetFiles(in: lake)
                 if (try? ManifestStore.read(directory: lake))?.endpoints["contacts"]?.checkpoint != nil { resumable += 1 }
             }
-            let (status, output) = try LakeHarness.run(LakeHarness.cli, arguments, environment: environment)
+            let (status, output) = try await LakeHarness.run(LakeHarness.cli, arguments, environment: environment)
             #expect(status == 0, "final run failed: \(output)")
             #expect(kills > 0, "no run was killed: the backfill finished too fast to test anything")
             #expect(resumable > 0, "no kill left a checkpoint behind: resuming was never exercised")

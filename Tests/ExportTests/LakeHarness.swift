@@ -28,11 +28,21 @@ enum LakeHarness {
             Issue.record("no Python venv at \(python): run `make venv`", sourceLocation: sourceLocation)
             return
         }
-        let (status, output) = try run(python, [repositoryRoot.appendingPathComponent("Tests/Interop/check_lake.py").path, lake, source])
+        let (status, output) = try runBlocking(python, [repositoryRoot.appendingPathComponent("Tests/Interop/check_lake.py").path, lake, source], environment: nil, in: nil)
         #expect(status == 0, "lake differs from the source:\n\(output)", sourceLocation: sourceLocation)
     }
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, in directory: String? = nil) throws -> (Int32, String) {
+    /// Runs a process to completion off the cooperative thread pool: the mock server in this process needs
+    /// those threads while the child talks to it.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, in directory: String? = nil) async throws -> (Int32, String) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runBlocking(executable, arguments, environment: environment, in: directory) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String]?, in directory: String?) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

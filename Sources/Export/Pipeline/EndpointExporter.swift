@@ -15,6 +15,7 @@ final class EndpointExporter {
         var writerProperties: WriterProperties
         /// Rows held before the first file's types are fixed (DESIGN.md: about 10k).
         var inferenceRows: Int = 10_000
+        var progress: (@Sendable (ExportProgress) -> Void)?
     }
 
     let endpoint: String
@@ -86,11 +87,17 @@ final class EndpointExporter {
     /// Consumes every batch, committing part files as it goes; then finalizes the endpoint.
     func run<Source: AsyncSequence>(_ source: Source) async throws where Source.Element == RecordBatch {
         do {
+            var records = 0
+            var total: Int?
             for try await batch in source {
                 try Task.checkCancellation()
                 try await consume(batch)
+                records += batch.records.count
+                total = total ?? batch.total  // the first page's total: later ones may count only what is left
+                context.progress?(ExportProgress(endpoint: endpoint, records: records, total: total, filesCommitted: filesCommitted, finished: false))
             }
             try await finish()
+            context.progress?(ExportProgress(endpoint: endpoint, records: records, total: total, filesCommitted: filesCommitted, finished: true))
         } catch {
             part?.abandon()
             part = nil

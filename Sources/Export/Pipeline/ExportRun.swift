@@ -17,6 +17,8 @@ public struct ExportOptions: Sendable {
     public var maxConcurrentEndpoints = 3
     /// Rows held before a file's column types are fixed (DESIGN.md: about 10k).
     public var inferenceRows = 10_000
+    /// Called after every batch of every endpoint, from the endpoint's task.
+    public var progress: (@Sendable (ExportProgress) -> Void)?
     public var startedAt = Date()
 
     public init(outputDirectory: String, endpoints: [Endpoint], anchorDate: Date? = nil) {
@@ -65,7 +67,7 @@ public enum ExportRun {
         let context = EndpointExporter.Context(
             outputDirectory: directory, runID: runID, runStartMicros: startMicros, date: date,
             checkpointInterval: options.checkpointInterval, writerProperties: options.writerProperties,
-            inferenceRows: options.inferenceRows)
+            inferenceRows: options.inferenceRows, progress: options.progress)
 
         var results: [EndpointResult] = []
         await withTaskGroup(of: EndpointResult.self) { group in

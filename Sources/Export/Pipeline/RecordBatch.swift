@@ -7,11 +7,14 @@ public struct RecordBatch: Sendable {
     public var resumeAfter: ResumePoint?
     /// Where the batch came from, for error messages: "GET /api/3/contacts?..." or a file path.
     public var origin: String
+    /// The listing's size as the source reports it (`meta.total`), for progress.
+    public var total: Int?
 
-    public init(records: [JSONValue], resumeAfter: ResumePoint?, origin: String) {
+    public init(records: [JSONValue], resumeAfter: ResumePoint?, origin: String, total: Int? = nil) {
         self.records = records
         self.resumeAfter = resumeAfter
         self.origin = origin
+        self.total = total
     }
 }
 
@@ -25,4 +28,15 @@ public struct RejectedRecord: Error, CustomStringConvertible {
     public var description: String {
         "\(endpoint): record \(index) of \(origin) \(reason)"
     }
+}
+
+/// Where an endpoint stands, reported after every batch (for a progress display).
+public struct ExportProgress: Sendable {
+    public var endpoint: String
+    /// Records read in this run so far (skipped re-reads included).
+    public var records: Int
+    /// `meta.total` of the listing, when the source reports it.
+    public var total: Int?
+    public var filesCommitted: Int
+    public var finished: Bool
 }

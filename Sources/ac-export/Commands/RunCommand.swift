@@ -54,7 +54,9 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LogSetup.bootstrap(verbose: verbose, quiet: quiet, json: logFormat == "json")
+        // On a terminal the progress lines replace the per-file log lines (still there with -v).
+        let showProgress = !quiet && logFormat == "text" && ProgressDisplay.isTerminal
+        LogSetup.bootstrap(verbose: verbose, quiet: quiet || (showProgress && !verbose), json: logFormat == "json")
         let logger = Logger(label: "ac-export.run")
         let effective = try EffectiveConfiguration.resolve(configuration, environment: ProcessInfo.processInfo.environment)
         var options = ExportOptions(outputDirectory: effective.out, endpoints: effective.endpoints, anchorDate: effective.anchorDate)
@@ -74,20 +76,31 @@ struct RunCommand: AsyncParsableCommand {
         }
         let summary: ExportSummary
         if let credentials = effective.credentials {
-            summary = try await Self.export(options, credentials: credentials, clientConfiguration: clientConfiguration, logger: logger)
+            summary = try await Self.export(options, credentials: credentials, clientConfiguration: clientConfiguration, progress: showProgress, logger: logger)
         } else {
-            summary = try await Self.exportDemo(options, clientConfiguration: clientConfiguration, logger: logger)
+            summary = try await Self.exportDemo(options, clientConfiguration: clientConfiguration, progress: showProgress, logger: logger)
         }
         print(SummaryTable.render(summary))
         if let summaryJSON { try SummaryTable.json(summary).write(to: URL(fileURLWithPath: summaryJSON)) }
         if !summary.succeeded { throw ExitCode(1) }
     }
 
-    static func export(_ options: ExportOptions, credentials: Credentials, clientConfiguration: ClientConfiguration, logger: Logger) async throws -> ExportSummary {
-        try await Cancellation.onInterrupt {
+    static func export(
+        _ options: ExportOptions, credentials: Credentials, clientConfiguration: ClientConfiguration, progress: Bool, logger: Logger
+    ) async throws -> ExportSummary {
+        try await Cancellation.onInterrupt { () async throws -> ExportSummary in
             let client = ActiveCampaignClient(credentials: credentials, configuration: clientConfiguration, logger: Logger(label: "ac-export.fetch"))
             do {
+                var options = options
+                var redraw: Task<Void, Never>?
+                if progress {
+                    let display = ProgressDisplay(statistics: { client.statistics })
+                    options.progress = { display.update($0) }
+                    redraw = Task { await display.run() }
+                }
                 let summary = try await ExportRun.run(options, source: APIRecordSource(client: client), logger: logger)
+                redraw?.cancel()
+                await redraw?.value
                 try await client.shutdown()
                 return summary
             } catch {
@@ -98,12 +111,12 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// No account configured: serve the demo account from the mock on 127.0.0.1 for this run only.
-    static func exportDemo(_ options: ExportOptions, clientConfiguration: ClientConfiguration, logger: Logger) async throws -> ExportSummary {
+    static func exportDemo(_ options: ExportOptions, clientConfiguration: ClientConfiguration, progress: Bool, logger: Logger) async throws -> ExportSummary {
         let mock = MockConfiguration(contacts: 2000, deals: 600)
         logger.notice("no ActiveCampaign account configured (ACTIVECAMPAIGN_API_KEY / ACTIVECAMPAIGN_BASE_URL): exporting the built-in demo account from the local mock API")
         return try await withMockServer(mock) { baseURL, _ in
             let credentials = try Credentials(apiKey: mock.apiKey, baseURL: baseURL)
-            return try await export(options, credentials: credentials, clientConfiguration: clientConfiguration, logger: logger)
+            return try await export(options, credentials: credentials, clientConfiguration: clientConfiguration, progress: progress, logger: logger)
         }
     }
 }
