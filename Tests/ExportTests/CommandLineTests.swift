@@ -1,6 +1,7 @@
 import ActiveCampaign
 import ActiveCampaignMock
 import Foundation
+@testable import Export
 import Testing
 
 /// The `ac-export` binary as a user runs it: exit codes, messages, `inspect`.
@@ -102,6 +103,67 @@ import Testing
             #expect(events.count == text.split(separator: "\n").count && !events.isEmpty)
             #expect(events.filter { $0["message"] as? String == "committed" }.compactMap { $0["endpoint"] as? String }.sorted() == ["tags", "users"])
             #expect(!text.contains("json-key"))
+        }
+    }
+
+    @Test func checkSaysWhichCredentialIsWrong() async throws {
+        guard requireCLI() else { return }
+        try await withMockServer(MockConfiguration(apiKey: "check-key", contacts: 5, deals: 1)) { baseURL, _ in
+            let ok = try await LakeHarness.run(LakeHarness.cli, ["check"], environment: ["ACTIVECAMPAIGN_API_KEY": "check-key", "ACTIVECAMPAIGN_BASE_URL": baseURL])
+            #expect(ok.0 == 0 && ok.1.contains("accepted the key"))
+            let badKey = try await LakeHarness.run(LakeHarness.cli, ["check"], environment: ["ACTIVECAMPAIGN_API_KEY": "nope-nope", "ACTIVECAMPAIGN_BASE_URL": baseURL])
+            #expect(badKey.0 == 1 && badKey.1.contains("API key was rejected") && !badKey.1.contains("nope-nope"))
+        }
+        let unreachable = try await LakeHarness.run(LakeHarness.cli, ["check"], environment: ["ACTIVECAMPAIGN_API_KEY": "k", "ACTIVECAMPAIGN_BASE_URL": "http://127.0.0.1:1"])
+        #expect(unreachable.0 == 1 && unreachable.1.contains("could not reach 127.0.0.1:1"))
+    }
+
+    @Test func summaryJSONCountsRowsAndRequestsPerEndpoint() async throws {
+        guard requireCLI() else { return }
+        let lake = try LakeHarness.temporaryDirectory("summary")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        try await withMockServer(MockConfiguration(apiKey: "sum-key", contacts: 30, deals: 10)) { baseURL, server in
+            let (status, output) = try await LakeHarness.run(
+                LakeHarness.cli, ["run", "--out", lake, "--endpoints", "tags,deal_stages", "--summary-json", lake + "/summary.json"],
+                environment: ["ACTIVECAMPAIGN_API_KEY": "sum-key", "ACTIVECAMPAIGN_BASE_URL": baseURL])
+            #expect(status == 0, "\(output)")
+            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: lake + "/summary.json"))) as? [String: Any]
+            let endpoints = summary?["endpoints"] as? [[String: Any]] ?? []
+            #expect(endpoints.map { $0["endpoint"] as? String } == ["tags", "deal_stages"])
+            #expect(endpoints.first?["rows"] as? Int == server.currentRecords(path: "tags").count)
+            #expect(endpoints.allSatisfy { ($0["requests"] as? Int ?? 0) >= 1 })
+            #expect(output.contains("requests") && output.contains("429s"))
+        }
+    }
+
+    /// Ctrl-C: the run stops within seconds, removes its temporary files and keeps what it committed.
+    @Test func interruptStopsCleanly() async throws {
+        guard requireCLI() else { return }
+        let lake = try LakeHarness.temporaryDirectory("sigint")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        try await withMockServer(MockConfiguration(apiKey: "int-key", contacts: 30_000, deals: 10, latency: .milliseconds(30))) { baseURL, _ in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: LakeHarness.cli)
+            process.arguments = ["run", "--out", lake, "--endpoints", "contacts", "--anchor-date", "2000-01-01", "--rate-limit", "100", "--checkpoint-interval", "0.2", "--quiet"]
+            process.environment = ["ACTIVECAMPAIGN_API_KEY": "int-key", "ACTIVECAMPAIGN_BASE_URL": baseURL]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(for: .seconds(6))
+            #expect(process.isRunning, "the export finished before it could be interrupted")
+            let interrupted = ContinuousClock.now
+            kill(process.processIdentifier, SIGINT)
+            while process.isRunning && ContinuousClock.now - interrupted < .seconds(15) { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(!process.isRunning)
+            #expect(ContinuousClock.now - interrupted < .seconds(10))
+            #expect(process.terminationStatus == 1)
+        }
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: lake).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
+        let manifest = try ManifestStore.read(directory: lake)
+        #expect(manifest.runs.last?.status == "cancelled")
+        for file in manifest.endpoints["contacts"]?.files ?? [] {  // whatever was committed is kept
+            #expect(FileManager.default.fileExists(atPath: lake + "/" + file.path))
         }
     }
 

@@ -15,9 +15,9 @@ extension ActiveCampaignClient {
         let requestDescription = target.description(apiBasePath: credentials.apiBasePath)
         var failures: [AttemptFailure] = []
         for attempt in 1...retryPolicy.maxAttempts {
-            if attempt > 1 { counters.withLock { $0.retries += 1 } }
+            if attempt > 1 { count(purpose) { $0.retries += 1 } }
             try await limiter.acquire()
-            counters.withLock { $0.requests += 1 }
+            count(purpose) { $0.requests += 1 }
             let clock = ContinuousClock()
             let started = clock.now
             let outcome: Result<(HTTPResponseStatus, HTTPHeaders, ByteBuffer), any Error>
@@ -48,12 +48,12 @@ extension ActiveCampaignClient {
                         failure = bodyFailure
                     }
                 } else if RetryPolicy.isRetryable(status: Int(status.code)) {
-                    if status.code == 429 { counters.withLock { $0.rateLimited += 1 } }
+                    if status.code == 429 { count(purpose) { $0.rateLimited += 1 } }
                     failure = AttemptFailure(
                         label: "\(status.code)", text: "\(status.code) \(status.reasonPhrase)", status: Int(status.code),
                         retryAfter: RetryPolicy.retryAfter(headers.first(name: "Retry-After")))
                 } else {
-                    counters.withLock { $0.failures += 1 }
+                    count(purpose) { $0.failures += 1 }
                     throw rejection(status: status, body: body, request: requestDescription, purpose: purpose)
                 }
             }
@@ -68,7 +68,7 @@ extension ActiveCampaignClient {
                 ])
             try await Task.sleep(for: delay)
         }
-        counters.withLock { $0.failures += 1 }
+        count(purpose) { $0.failures += 1 }
         throw exhaustion(failures, request: requestDescription)
     }
 

@@ -13,6 +13,8 @@ public final class ActiveCampaignClient: Sendable {
     let limiter: RateLimiter
     let retryPolicy: RetryPolicy
     let counters = Mutex(RequestStatistics())
+    /// The same counters per endpoint name (deal_stages' pipeline listing counts for deal_stages).
+    let endpointCounters = Mutex([String: RequestStatistics]())
 
     /// `logger` should carry a label like `ac-export.fetch`; the API key is never logged.
     public init(credentials: Credentials, configuration: ClientConfiguration = .init(), logger: Logger) {
@@ -36,6 +38,18 @@ public final class ActiveCampaignClient: Sendable {
     /// Requests, retries, 429s and failures so far.
     public var statistics: RequestStatistics {
         counters.withLock { $0 }
+    }
+
+    /// Requests, retries, 429s and failures so far for one endpoint.
+    public func statistics(for endpoint: String) -> RequestStatistics {
+        endpointCounters.withLock { $0[endpoint] ?? RequestStatistics() }
+    }
+
+    func count(_ purpose: RequestPurpose, _ update: (inout RequestStatistics) -> Void) {
+        counters.withLock { update(&$0) }
+        if case .list(let endpoint) = purpose {
+            endpointCounters.withLock { update(&$0[endpoint.name, default: RequestStatistics()]) }
+        }
     }
 
     /// `GET users/me` (reference §1): succeeds when the key and base URL work; otherwise throws an

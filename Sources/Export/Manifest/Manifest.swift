@@ -73,4 +73,7 @@ public struct EndpointRunSummary: Codable, Sendable, Equatable {
     public var files: Int
     public var bytes: Int64
     public var error: String?
+    public var requests: Int?
+    public var retries: Int?
+    public var rateLimited: Int?
 }

@@ -39,6 +39,7 @@ public struct EndpointResult: Sendable {
     public var watermark: String?
     public var error: String?
     public var duration: Duration
+    public var requests: RequestStatistics?
 }
 
 public struct ExportSummary: Sendable {
@@ -94,7 +95,9 @@ public enum ExportRun {
             m.runs[index].rateLimited = summary.requests?.rateLimited
             m.runs[index].status = summary.succeeded ? "succeeded" : (ordered.contains { $0.status == .cancelled } ? "cancelled" : "failed")
             for r in ordered {
-                m.runs[index].endpoints[r.endpoint] = EndpointRunSummary(status: r.status.rawValue, rows: r.rows, files: r.files, bytes: r.bytes, error: r.error)
+                m.runs[index].endpoints[r.endpoint] = EndpointRunSummary(
+                    status: r.status.rawValue, rows: r.rows, files: r.files, bytes: r.bytes, error: r.error,
+                    requests: r.requests?.requests, retries: r.requests?.retries, rateLimited: r.requests?.rateLimited)
             }
         }
         return summary
@@ -140,6 +143,7 @@ public enum ExportRun {
         result.bytes = exporter.bytesCommitted
         result.watermark = await store.manifest.endpoints[endpoint.name]?.watermark
         result.duration = ContinuousClock.now - started
+        result.requests = source.requestStatistics(for: endpoint.name)
         return result
     }
 

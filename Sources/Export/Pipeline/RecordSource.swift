@@ -6,10 +6,12 @@ public protocol RecordSource: Sendable {
     func batches(for endpoint: Endpoint, window: IncrementalWindow?, resumeFrom: ResumePoint?) -> Batches
     /// Requests made so far (nil for sources that make none).
     var requestStatistics: RequestStatistics? { get }
+    func requestStatistics(for endpoint: String) -> RequestStatistics?
 }
 
 extension RecordSource {
     public var requestStatistics: RequestStatistics? { nil }
+    public func requestStatistics(for endpoint: String) -> RequestStatistics? { nil }
 }
 
 /// The live API: pages from the shared, rate-limited client.
@@ -21,6 +23,8 @@ public struct APIRecordSource: RecordSource {
     }
 
     public var requestStatistics: RequestStatistics? { client.statistics }
+
+    public func requestStatistics(for endpoint: String) -> RequestStatistics? { client.statistics(for: endpoint) }
 
     public func batches(for endpoint: Endpoint, window: IncrementalWindow?, resumeFrom: ResumePoint?) -> AsyncMapSequence<PageSequence, RecordBatch> {
         client.pages(of: endpoint, window: window, resumeFrom: resumeFrom).map { page in

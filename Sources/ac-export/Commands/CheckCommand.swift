@@ -12,7 +12,11 @@ struct CheckCommand: AsyncParsableCommand {
         guard let credentials = try EffectiveConfiguration.resolve(configuration, environment: ProcessInfo.processInfo.environment).credentials else {
             throw UsageError(description: "no credentials: set ACTIVECAMPAIGN_API_KEY and ACTIVECAMPAIGN_BASE_URL (or pass --api-key/--base-url)")
         }
-        let client = ActiveCampaignClient(credentials: credentials, logger: Logger(label: "ac-export.check"))
+        // One question, answered quickly: a single retry for a transient failure, then the verdict.
+        var configuration = ClientConfiguration()
+        configuration.maxAttempts = 2
+        configuration.requestTimeout = .seconds(20)
+        let client = ActiveCampaignClient(credentials: credentials, configuration: configuration, logger: Logger(label: "ac-export.check"))
         do {
             try await client.checkCredentials()
             try await client.shutdown()

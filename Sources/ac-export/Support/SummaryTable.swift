@@ -4,12 +4,8 @@ import Foundation
 /// The end-of-run table (stdout) and its JSON form.
 enum SummaryTable {
     static func render(_ summary: ExportSummary) -> String {
-        let header = ["endpoint", "mode", "status", "rows", "files", "bytes", "time", "watermark"]
-        let rows = summary.results.map { r in
-            [r.endpoint, r.mode.rawValue, r.status.rawValue, "\(r.rows)", "\(r.files)", "\(r.bytes)",
-             String(format: "%.1fs", Double(r.duration.components.seconds) + Double(r.duration.components.attoseconds) / 1e18),
-             r.watermark ?? "-"]
-        }
+        let header = ["endpoint", "mode", "status", "rows", "files", "bytes", "requests", "retries", "429s", "time", "watermark"]
+        let rows = summary.results.map(cells)
         let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
@@ -25,6 +21,15 @@ enum SummaryTable {
         return out.joined(separator: "\n")
     }
 
+    private static func cells(_ r: EndpointResult) -> [String] {
+        let seconds = Double(r.duration.components.seconds) + Double(r.duration.components.attoseconds) / 1e18
+        let requests: String = r.requests.map { String($0.requests) } ?? "-"
+        let retries: String = r.requests.map { String($0.retries) } ?? "-"
+        let rateLimited: String = r.requests.map { String($0.rateLimited) } ?? "-"
+        return [r.endpoint, r.mode.rawValue, r.status.rawValue, String(r.rows), String(r.files), String(r.bytes),
+                requests, retries, rateLimited, String(format: "%.1fs", seconds), r.watermark ?? "-"]
+    }
+
     static func json(_ summary: ExportSummary) -> Data {
         let object: [String: Any] = [
             "run_id": summary.runID,
@@ -35,6 +40,8 @@ enum SummaryTable {
                     "endpoint": r.endpoint, "mode": r.mode.rawValue, "status": r.status.rawValue, "rows": r.rows,
                     "files": r.files, "bytes": r.bytes, "watermark": r.watermark ?? NSNull(), "error": r.error ?? NSNull(),
                     "seconds": Double(r.duration.components.seconds) + Double(r.duration.components.attoseconds) / 1e18,
+                    "requests": r.requests?.requests ?? NSNull(), "retries": r.requests?.retries ?? NSNull(),
+                    "rate_limited": r.requests?.rateLimited ?? NSNull(),
                 ]
             },
         ]
