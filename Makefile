@@ -6,9 +6,9 @@ VENV_STAMP := $(VENV)/.installed
 
 .PHONY: run test venv build bench clean-lake
 
-# Builds, then exports all 15 endpoints to ./lake. Without ACTIVECAMPAIGN_API_KEY/BASE_URL the
+# Builds, then exports all 15 endpoints to ./lake (the venv provides DuckDB for the query it prints). Without ACTIVECAMPAIGN_API_KEY/BASE_URL the
 # built-in mock API serves a demo account on 127.0.0.1 for the duration of the run.
-run: build
+run: build venv
 	.build/debug/ac-export run --out ./lake
 	@echo
 	@echo "Look at the data:  $(PYTHON) -c \"import duckdb; print(duckdb.sql(\\\"SELECT count(*) AS contacts FROM read_parquet('lake/contacts/**/*.parquet', hive_partitioning=true)\\\"))\""
