@@ -32,7 +32,8 @@ final class EndpointExporter {
     private var heldCursors: [Int64?] = []
     private var heldFingerprints: [String?] = []
     private var schemaFixed = false
-    private var row: [CellValue] = []
+    /// Typed cells of the batch being written, row after row (reused across batches).
+    private var cells: [CellValue] = []
     private var runIDBytes: [UInt8]
     private(set) var rowsCommitted = 0
     private(set) var filesCommitted = 0
@@ -132,8 +133,8 @@ final class EndpointExporter {
             cursors.append(cursor)
             fingerprints.append(fingerprint)
         }
-        let changes = tracker.requiredChanges(for: flattened) { "\(batch.origin) record \($0)" }
         if !schemaFixed {
+            let changes = tracker.requiredChanges(for: flattened) { "\(batch.origin) record \($0)" }
             tracker.apply(changes)
             pendingChanges += changes
             heldRecords += flattened
@@ -143,14 +144,17 @@ final class EndpointExporter {
             if heldRecords.count >= context.inferenceRows { try await writeHeldRecords() }
             return
         }
-        if !changes.isEmpty {
+        // Fast path: convert once; only a value that does not fit makes the schema change be worked out.
+        if tracker.typedRows(flattened, into: &cells) != nil {
+            let changes = tracker.requiredChanges(for: flattened) { "\(batch.origin) record \($0)" }
             // A schema change starts a new file: commit the current one at this page boundary first.
             try await commitPart()
             tracker.apply(changes)
             pendingChanges += changes
             logger.info("schema widened", metadata: ["endpoint": "\(endpoint)", "changes": "\(changes.map { "\($0.column): \($0.from?.rawValue ?? "new") → \($0.to.rawValue)" })"])
+            if let field = tracker.typedRows(flattened, into: &cells) { throw tracker.doesNotFit(field) }
         }
-        try write(flattened, cursors: cursors, fingerprints: fingerprints)
+        try writeCells(count: flattened.count, cursors: cursors, fingerprints: fingerprints)
         lastResume = batch.resumeAfter
         if let part, part.isFull || ContinuousClock.now - part.openedAt >= context.checkpointInterval {
             try await commitPart()
@@ -170,21 +174,23 @@ final class EndpointExporter {
         heldRecords = []
         heldCursors = []
         heldFingerprints = []
-        try write(records, cursors: cursors, fingerprints: fingerprints)
+        if let field = tracker.typedRows(records, into: &cells) { throw tracker.doesNotFit(field) }
+        try writeCells(count: records.count, cursors: cursors, fingerprints: fingerprints)
     }
 
-    private func write(_ records: [[FlatField]], cursors: [Int64?], fingerprints: [String?]) throws {
-        guard !records.isEmpty else { return }
+    /// Appends the first `count` rows of `cells` to the open part file.
+    private func writeCells(count: Int, cursors: [Int64?], fingerprints: [String?]) throws {
+        guard count > 0 else { return }
         let part = try openPartIfNeeded()
         let columns = part.columns
         let dataColumns = tracker.schema.columns.count
-        for (r, (fields, cursor)) in zip(records, cursors).enumerated() {
-            if let cursor, let fingerprint = fingerprints[r] { partBoundary.observe(cursor: cursor, fingerprint: fingerprint) }
-            try tracker.fill(&row, from: fields)
-            for i in 0..<dataColumns { try row[i].append(to: columns[i]) }
+        for r in 0..<count {
+            if let cursor = cursors[r], let fingerprint = fingerprints[r] { partBoundary.observe(cursor: cursor, fingerprint: fingerprint) }
+            let base = r * dataColumns
+            for i in 0..<dataColumns { try cells[base + i].append(to: columns[i]) }
             try columns[dataColumns].append(context.runStartMicros)
             try runIDBytes.withUnsafeBytes { try columns[dataColumns + 1].append(utf8: $0) }
-            try part.endRow(cursor: cursor)
+            try part.endRow(cursor: cursors[r])
         }
     }
 

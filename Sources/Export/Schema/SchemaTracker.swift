@@ -91,21 +91,32 @@ final class SchemaTracker {
         return added
     }
 
-    /// Converts one flattened record into `row` (one cell per data column). Every field must fit:
-    /// call after `requiredChanges` has been applied; a value that still does not fit is an error, never a null.
-    func fill(_ row: inout [CellValue], from fields: [FlatField]) throws(ValueDoesNotFit) {
-        if row.count != schema.columns.count {
-            row = Array(repeating: .null, count: schema.columns.count)
-        } else {
-            for i in row.indices { row[i] = .null }
-        }
-        for field in fields {
-            guard let index = indexByName[field.name] else { continue }  // only ever a null-only field
-            guard let cell = ValueTyping.convert(field.value, to: schema.columns[index].type) else {
-                throw ValueDoesNotFit(column: field.name, type: schema.columns[index].type, value: field.value.compactText)
+    /// Converts records into `cells` (row after row, one cell per data column; the buffer is reused).
+    /// Returns the first field that does not fit the current schema (a new column or a value needing a
+    /// wider type): the caller works out the schema change and converts again. Nil when all fit.
+    func typedRows(_ records: [[FlatField]], into cells: inout [CellValue]) -> FlatField? {
+        let width = schema.columns.count
+        let needed = records.count * width
+        if cells.count < needed { cells.append(contentsOf: repeatElement(.null, count: needed - cells.count)) }
+        for (r, fields) in records.enumerated() {
+            let base = r * width
+            for i in base..<base + width { cells[i] = .null }
+            for field in fields {
+                guard let index = indexByName[field.name] else {
+                    if case .null = field.value { continue }  // a key seen only as null adds no column after inference
+                    return field
+                }
+                guard let cell = ValueTyping.convert(field.value, to: schema.columns[index].type) else { return field }
+                cells[base + index] = cell
             }
-            row[index] = cell
         }
+        return nil
+    }
+
+    /// The error for a field that still does not fit after the schema changes were applied.
+    func doesNotFit(_ field: FlatField) -> ValueDoesNotFit {
+        let type = indexByName[field.name].map { schema.columns[$0].type }
+        return ValueDoesNotFit(column: field.name, type: type, value: field.value.compactText)
     }
 
     private func addColumn(_ name: String, _ type: InferredType) {
@@ -132,7 +143,9 @@ struct PendingChange {
 /// A value that its column's type cannot hold: a bug in the widening rules, reported instead of storing a null.
 struct ValueDoesNotFit: Error, CustomStringConvertible {
     var column: String
-    var type: InferredType
+    var type: InferredType?
     var value: String
-    var description: String { "internal error: value \(value.prefix(80)) does not fit column \(column) (\(type.rawValue)); nothing was written for it" }
+    var description: String {
+        "internal error: value \(value.prefix(80)) does not fit column \(column) (\(type?.rawValue ?? "no such column")); nothing was written for it"
+    }
 }
