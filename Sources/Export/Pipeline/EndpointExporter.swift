@@ -174,8 +174,12 @@ final class EndpointExporter {
         heldRecords = []
         heldCursors = []
         heldFingerprints = []
-        if let field = tracker.typedRows(records, into: &cells) { throw tracker.doesNotFit(field) }
-        try writeCells(count: records.count, cursors: cursors, fingerprints: fingerprints)
+        // In slices, so the cell buffer stays the size of a page, not of the whole inference chunk.
+        for start in stride(from: 0, to: records.count, by: 100) {
+            let slice = start..<min(records.count, start + 100)
+            if let field = tracker.typedRows(Array(records[slice]), into: &cells) { throw tracker.doesNotFit(field) }
+            try writeCells(count: slice.count, cursors: Array(cursors[slice]), fingerprints: Array(fingerprints[slice]))
+        }
     }
 
     /// Appends the first `count` rows of `cells` to the open part file.
