@@ -43,11 +43,16 @@ struct CursorBoundary: Equatable {
         for byte in JSONValue.object(object).compactText.utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
-        let id: String = switch object["id"] {
-        case .string(let text)?: text
-        case .number(let text)?: text
-        default: "?"
+        return (object.idText ?? "?") + ":" + String(hash, radix: 16)
+    }
+}
+
+extension JSONObject {
+    /// The record's `id` as sent (a string on the wire, a number tolerated), for matching ids across runs.
+    var idText: String? {
+        switch self["id"] {
+        case .string(let text)?, .number(let text)?: text
+        default: nil
         }
-        return id + ":" + String(hash, radix: 16)
     }
 }

@@ -115,7 +115,7 @@ final class EndpointExporter {
             guard case .object(let object) = record else {
                 throw RejectedRecord(endpoint: endpoint, origin: batch.origin, index: index, reason: "is not a JSON object")
             }
-            if !committedIDs.isEmpty, let id = Self.idText(of: object), committedIDs.contains(id) { continue }
+            if !committedIDs.isEmpty, let id = object.idText, committedIDs.contains(id) { continue }
             let cursor = cursor(of: object)
             var fingerprint: String?
             if let cursor, cursor == previousBoundary.cursor || cursor >= consumedMaxCursor {
@@ -298,13 +298,6 @@ final class EndpointExporter {
             // The first file's inference merely repeats the manifest's types: only real changes are history.
             if let before = previous[change.column], before == change.to { return nil }
             return SchemaChange(runID: context.runID, column: change.column, from: change.from ?? previous[change.column], to: change.to, cause: change.cause)
-        }
-    }
-
-    private static func idText(of object: JSONObject) -> String? {
-        switch object["id"] {
-        case .string(let text)?, .number(let text)?: text
-        default: nil
         }
     }
 

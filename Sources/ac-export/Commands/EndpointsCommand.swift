@@ -9,9 +9,6 @@ struct EndpointsCommand: ParsableCommand {
         let rows = Endpoint.all.map { e in
             [e.name, "/api/3/" + e.path, e.cursorField == nil ? "full_refresh" : "incremental", e.cursorField ?? "-", e.parent ?? "-"]
         }
-        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
-        for row in [header] + rows {
-            print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
-        }
+        TextTable.lines(header: header, rows: rows).forEach { print($0) }
     }
 }

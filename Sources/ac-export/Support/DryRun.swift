@@ -28,10 +28,7 @@ enum DryRun {
             throw error
         }
         let header = ["endpoint", "mode", "records", "requests", "time", "window starts at"]
-        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
-        let lines = ([header] + rows).map { row in
-            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-        }
+        let lines = TextTable.lines(header: header, rows: rows)
         let seconds = Double(totalRequests) / clientConfiguration.requestsPerSecond
         return (lines + ["about \(totalRequests) requests, \(String(format: "%.0f", seconds)) s at \(clientConfiguration.requestsPerSecond) requests/s (deal_stages adds one listing per pipeline); nothing was written"]).joined(separator: "\n")
     }

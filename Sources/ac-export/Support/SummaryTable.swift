@@ -6,11 +6,7 @@ enum SummaryTable {
     static func render(_ summary: ExportSummary) -> String {
         let header = ["endpoint", "mode", "status", "rows", "files", "bytes", "requests", "retries", "429s", "time", "watermark"]
         let rows = summary.results.map(cells)
-        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-        }
-        var out = [line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)
+        var out = TextTable.lines(header: header, rows: rows, rule: true)
         for r in summary.results where r.error != nil {
             out.append("\(r.endpoint): \(r.error!)")
         }
