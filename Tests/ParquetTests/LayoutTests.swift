@@ -44,19 +44,25 @@ import Testing
         ])
     }
 
-    @Test func highCardinalityColumnFallsBackToPlainAfterItsFirstPage() throws {
+    /// After its first page a high-cardinality string column leaves the dictionary for DELTA_BYTE_ARRAY
+    /// pages (PLAIN when `deltaEncodedStrings` is off).
+    @Test(arguments: [true, false]) func highCardinalityColumnFallsBackAfterItsFirstPage(delta: Bool) throws {
+        var properties = WriterProperties()
+        properties.deltaEncodedStrings = delta
         let sink = MemorySink()
-        let writer = try ParquetWriter(sink: sink, schema: Schema([Column("email", .string)]))
+        let writer = try ParquetWriter(sink: sink, schema: Schema([Column("email", .string)]), properties: properties)
         for i in 0..<50_000 {
             try writer.columns[0].append("person\(i)@example.org")
             try writer.endRow()
         }
         let chunk = try writer.close().rowGroups[0].columns[0]
+        let fallback: Encoding = delta ? .deltaByteArray : .plain
         #expect(chunk.encodingStats == [
             PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1),
             PageEncodingStats(pageType: .dataPage, encoding: .rleDictionary, count: 1),
-            PageEncodingStats(pageType: .dataPage, encoding: .plain, count: 2),
+            PageEncodingStats(pageType: .dataPage, encoding: fallback, count: 2),
         ])
+        #expect(chunk.encodings.contains(.deltaByteArray) == delta)
         let reader = try ParquetFileReader(bytes: sink.bytes)
         let values = try reader.readColumn(0)
         #expect(values[0] == .bytes(Array("person0@example.org".utf8)) && values[49_999] == .bytes(Array("person49999@example.org".utf8)))
@@ -92,5 +98,21 @@ import Testing
             // RFC 1952: 1F 8B, CM = 8 (deflate), FLG = 0 (DuckDB rejects FTEXT/FHCRC/FEXTRA/FCOMMENT).
             #expect(Array(sink.bytes[start..<start + 4]) == [0x1F, 0x8B, 0x08, 0x00])
         }
+    }
+
+    /// Compressing pages on the second thread changes where the work happens, never the bytes.
+    @Test func backgroundCompressionWritesTheSameBytes() throws {
+        let table = SampleTables.allTypes(rows: 30_000, seed: 3)
+        var outputs: [[UInt8]] = []
+        for background in [false, true] {
+            var properties = WriterProperties()
+            properties.backgroundCompression = background
+            properties.dataPageRowLimit = 500
+            let sink = MemorySink()
+            try table.write(to: sink, properties: properties)
+            outputs.append(sink.bytes)
+        }
+        #expect(outputs[0].count > 10_000)
+        #expect(outputs[0] == outputs[1])
     }
 }

@@ -42,10 +42,11 @@ final class PartFile {
     /// True once the writer has flushed a row group: the file reached its size target.
     var isFull: Bool { writer.writtenRowCount > 0 }
 
-    func endRow(cursor: Int64?) throws {
-        try writer.endRow()
-        rows += 1
-        if let cursor {
+    /// Ends rows appended column by column; `cursors` are theirs (nil for records without one).
+    func endRows(cursors: ArraySlice<Int64?>) throws {
+        try writer.endRows(cursors.count)
+        rows += cursors.count
+        for case let cursor? in cursors {
             minCursor = min(minCursor ?? cursor, cursor)
             maxCursor = max(maxCursor ?? cursor, cursor)
         }

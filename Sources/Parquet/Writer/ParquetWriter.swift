@@ -71,6 +71,15 @@ public final class ParquetWriter {
         }
     }
 
+    /// Marks the end of `count` rows appended column by column (every column received `count` values or nulls).
+    public func endRows(_ count: Int) throws(ParquetError) {
+        guard !isClosed else { throw .writerClosed }
+        bufferedRowCount += count
+        if bufferedRowCount >= properties.rowGroupRowLimit || estimatedRowGroupSize >= properties.rowGroupByteLimit {
+            try flushRowGroup()
+        }
+    }
+
     /// Writes the buffered rows as a row group now.
     public func flushRowGroup() throws(ParquetError) {
         guard !isClosed else { throw .writerClosed }
