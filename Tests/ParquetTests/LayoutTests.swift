@@ -1,3 +1,4 @@
+import Foundation
 import Parquet
 import Testing
 
@@ -100,19 +101,27 @@ import Testing
         }
     }
 
-    /// Compressing pages on the second thread changes where the work happens, never the bytes.
-    @Test func backgroundCompressionWritesTheSameBytes() throws {
+    /// Compressing pages on the second thread, or parking them in a spill file, changes where the work and the
+    /// bytes are until the row group is written, never the file.
+    @Test func backgroundCompressionAndSpillingWriteTheSameBytes() throws {
+        let spillDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("spill-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: spillDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: spillDirectory) }
         let table = SampleTables.allTypes(rows: 30_000, seed: 3)
         var outputs: [[UInt8]] = []
-        for background in [false, true] {
+        for (background, spill) in [(false, false), (true, false), (false, true), (true, true)] {
             var properties = WriterProperties()
             properties.backgroundCompression = background
+            properties.pageSpillDirectory = spill ? spillDirectory : nil
             properties.dataPageRowLimit = 500
+            properties.rowGroupRowLimit = 7_000  // several row groups: the spill file is reused
             let sink = MemorySink()
-            try table.write(to: sink, properties: properties)
+            #expect(try table.write(to: sink, properties: properties).rowGroups.count == 5)
             outputs.append(sink.bytes)
         }
         #expect(outputs[0].count > 10_000)
-        #expect(outputs[0] == outputs[1])
+        for output in outputs.dropFirst() { #expect(output == outputs[0]) }
+        // The spill file is unlinked as soon as it is created: nothing is left in the folder.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spillDirectory).isEmpty)
     }
 }

@@ -34,6 +34,8 @@ final class PartFile {
         finalPath = folder + "/" + name
         temporaryPath = folder + "/." + name + ".tmp"
         try FileSystem.createDirectory(folder)
+        var properties = properties
+        properties.pageSpillDirectory = folder  // memory stays flat whatever the row-group size
         writer = try ParquetWriter(path: temporaryPath, schema: schema, properties: properties, keyValueMetadata: metadata)
     }
 

@@ -20,7 +20,7 @@ public final class ColumnWriter {
     private var usesDictionary: Bool
     private var fixedDictionary: FixedWidthDictionary
     private var byteArrayDictionary = ByteArrayDictionary()
-    private let dataPages = CompressedPages()
+    private let dataPages: CompressedPages
     private var dictionaryDataPageCount: Int32 = 0
     /// The chunk's dictionary page (header + stored body) once emitted, and its sizes.
     private var dictionaryPage: [UInt8] = []
@@ -39,6 +39,7 @@ public final class ColumnWriter {
         self.physicalType = column.type.physicalType
         self.properties = properties
         self.codec = codec
+        self.dataPages = CompressedPages(spill: codec.spill)
         // Parquet: BOOLEAN is never dictionary-encoded.
         self.usesDictionary = properties.dictionaryEnabled && physicalType != .boolean
         self.fixedDictionary = FixedWidthDictionary(byteWidth: physicalType == .int32 ? 4 : 8)
@@ -263,7 +264,7 @@ public final class ColumnWriter {
 
     struct ChunkOutput {
         var dictionaryPage: [UInt8]
-        var dataPages: [UInt8]
+        var dataPages: CompressedPages.Contents
         /// Offsets relative to the chunk start; the file writer adds the chunk's file position.
         var metadata: ColumnChunkMetadata
     }
@@ -300,7 +301,7 @@ public final class ColumnWriter {
             statistics: properties.statisticsEnabled
                 ? statistics.statistics(for: physicalType, maxValueLength: properties.statisticsMaxValueLength) : nil,
             encodingStats: properties.encodingStatsEnabled ? encodingStats : nil)
-        let output = ChunkOutput(dictionaryPage: dictionaryPage, dataPages: pages.bytes, metadata: metadata)
+        let output = ChunkOutput(dictionaryPage: dictionaryPage, dataPages: pages, metadata: metadata)
         resetChunk()
         return output
     }

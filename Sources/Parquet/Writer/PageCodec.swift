@@ -7,11 +7,14 @@ import Synchronization
 
 final class PageCodec {
     let codec: CompressionCodec
+    /// Where compressed data pages wait for their row group (`WriterProperties.pageSpillDirectory`); nil: memory.
+    let spill: PageSpill?
     private let local: PageCompression
     private let worker: PageCompressionWorker?
 
     init(properties: WriterProperties) throws(ParquetError) {
         codec = properties.compression
+        spill = try properties.pageSpillDirectory.map { (directory) throws(ParquetError) in try PageSpill(directory: directory) }
         local = try PageCompression(properties: properties)
         worker = properties.compression != .uncompressed && properties.backgroundCompression
             ? PageCompressionWorker(compression: try PageCompression(properties: properties)) : nil
@@ -76,23 +79,48 @@ final class PageCompression {
     }
 }
 
-/// A column chunk's data pages, stored (header + compressed body) in the order they were submitted.
+/// A column chunk's data pages, stored (header + compressed body) in the order they were submitted: in memory,
+/// or in the writer's `PageSpill`.
 final class CompressedPages: Sendable {
     struct Contents: Sendable {
+        /// The pages, when kept in memory.
         var bytes: [UInt8] = []
+        /// Where the pages are in the spill file, when spilled.
+        var extents: [Range<Int64>] = []
         var uncompressedSize = 0
         var storedSize = 0
         var failure: ParquetError?
+
+        /// Hands the pages to `write` in order.
+        func write(from spill: PageSpill?, to write: (UnsafeRawBufferPointer) throws(ParquetError) -> Void) throws(ParquetError) {
+            if let spill {
+                try spill.copy(extents, to: write)
+            } else if !bytes.isEmpty {
+                try bytes.withUnsafeBytesTyped { (raw) throws(ParquetError) in try write(raw) }
+            }
+        }
     }
 
+    private let spill: PageSpill?
     private let contents = Mutex(Contents())
 
-    /// Runs `emit` on the stored bytes under the lock; records its sizes, or its error for `take()`.
+    init(spill: PageSpill?) {
+        self.spill = spill
+    }
+
+    /// Runs `emit` and stores its bytes under the lock; records its sizes, or its error for `take()`.
     func add(_ emit: (inout [UInt8]) throws(ParquetError) -> (uncompressed: Int, stored: Int)) {
         contents.withLock { contents in
             guard contents.failure == nil else { return }
             do throws(ParquetError) {
-                let sizes = try emit(&contents.bytes)
+                let sizes: (uncompressed: Int, stored: Int)
+                if let spill {
+                    var page: [UInt8] = []
+                    sizes = try emit(&page)
+                    contents.extents.append(try spill.append(page))
+                } else {
+                    sizes = try emit(&contents.bytes)
+                }
                 contents.uncompressedSize += sizes.uncompressed
                 contents.storedSize += sizes.stored
             } catch {
@@ -101,6 +129,7 @@ final class CompressedPages: Sendable {
         }
     }
 
+    /// Bytes of pages held in memory (none when spilled).
     var byteCount: Int { contents.withLock { $0.bytes.count } }
 
     /// Everything stored so far (the chunk is complete once the codec was drained); empties the collector.

@@ -5,6 +5,9 @@ public struct WriterProperties: Sendable {
     public var compressionLevel: Int = 6
     /// Compress data pages on a second thread while the next ones are encoded (same bytes either way).
     public var backgroundCompression: Bool = true
+    /// When set, compressed pages wait for the end of their row group in an unlinked temporary file in this
+    /// folder instead of memory, so memory does not grow with the row-group size. Use the output's folder.
+    public var pageSpillDirectory: String?
     /// Target uncompressed size of a data page.
     public var dataPageSize: Int = 1 << 20
     /// Cap on rows per data page (arrow, parquet-java and arrow-rs use 20,000).
