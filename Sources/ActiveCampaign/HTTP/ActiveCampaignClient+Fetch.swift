@@ -111,6 +111,7 @@ extension ActiveCampaignClient {
             return .failure(AttemptFailure(label: "invalid JSON", text: "the response body is not a JSON object"))
         }
         var records: [JSONObject] = []
+        var text = RawRecords(bytes: [], ranges: [])
         if let recordsKey {
             guard case .array(let values)? = root[recordsKey] else {
                 return .failure(
@@ -124,8 +125,17 @@ extension ActiveCampaignClient {
                 }
                 records.append(record)
             }
+            // The body parsed as a tree above, so the records array is where the skimmer finds it.
+            let bytes = [UInt8](buffer: body)
+            if case .array(let ranges)? = try? bytes.withUnsafeBufferPointer({ try JSONScanner.records(in: $0, key: recordsKey) }),
+                ranges.count == records.count
+            {
+                text = RawRecords(bytes: bytes, ranges: ranges)
+            } else {
+                text = RawRecords(records.map(JSONValue.object))
+            }
         }
-        return .success(ListResponse(root: root, records: records, total: ListResponse.total(in: root), requestDescription: ""))
+        return .success(ListResponse(root: root, records: records, text: text, total: ListResponse.total(in: root), requestDescription: ""))
     }
 
     /// The error of a non-retryable status, naming the cause and the fix (reference §5).

@@ -2,6 +2,8 @@
 struct ListResponse: Sendable {
     var root: JSONObject
     var records: [JSONObject]
+    /// The records' JSON text as received, aligned with `records` (what the exporter reads).
+    var text: RawRecords
     var total: Int?
     var requestDescription: String
 

@@ -29,7 +29,7 @@ struct IDGreaterLister: Sendable {
         }
         lastID = max(lastID, highest)
         return ListedPage(
-            records: response.records, total: response.total, requestDescription: response.requestDescription,
+            records: response.records, text: response.text, total: response.total, requestDescription: response.requestDescription,
             resumeOffset: 0)
     }
 }

@@ -55,17 +55,17 @@ struct OffsetLister: Sendable {
             tally.firstTotal = .some(response.total)
         }
         tally.lastTotal = response.total
-        var fresh: [JSONObject] = []
+        var fresh: [Int] = []
         fresh.reserveCapacity(response.records.count)
         var newInPass = 0
-        for record in response.records {
+        for (index, record) in response.records.enumerated() {
             guard let id = record.integerID else {
                 tally.recordsWithoutID += 1
-                if pass == 1 { fresh.append(record) }
+                if pass == 1 { fresh.append(index) }
                 continue
             }
             if tally.ids.insert(id).inserted { newInPass += 1 } else { tally.repeatedID = true }
-            if seen.insert(id).inserted { fresh.append(record) }
+            if seen.insert(id).inserted { fresh.append(index) }
         }
         if response.records.count == pageSize, newInPass == 0, tally.recordsWithoutID == 0 {
             throw ActiveCampaignError(
@@ -75,7 +75,7 @@ struct OffsetLister: Sendable {
         offset += response.records.count
         if response.records.count < pageSize { endPass(client: client, request: response.requestDescription) }
         return ListedPage(
-            records: fresh, total: response.total, requestDescription: response.requestDescription,
+            records: fresh.map { response.records[$0] }, text: response.text.subset(fresh), total: response.total, requestDescription: response.requestDescription,
             resumeOffset: firstPassEnd ?? offset)
     }
 

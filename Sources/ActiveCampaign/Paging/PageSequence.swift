@@ -69,7 +69,7 @@ public struct PageSequence: AsyncSequence, Sendable {
                 guard !listed.records.isEmpty else { continue }
                 defer { pageIndex += 1 }
                 return Page(
-                    endpoint: endpoint, records: listed.records, total: listed.total, index: pageIndex,
+                    endpoint: endpoint, records: listed.records, text: listed.text, total: listed.total, index: pageIndex,
                     resumeAfter: resumeAfter, requestDescription: listed.requestDescription)
             }
         }

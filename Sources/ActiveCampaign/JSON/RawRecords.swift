@@ -1,5 +1,3 @@
-import ActiveCampaign
-
 /// Records as JSON text: one buffer and the byte range of each record in it (a page body, NDJSON lines).
 public struct RawRecords: Sendable {
     public var bytes: [UInt8]
@@ -24,9 +22,13 @@ public struct RawRecords: Sendable {
 
     public var count: Int { ranges.count }
 
-    /// FNV-1a 64 of a record's text: tells an unchanged re-read record from an updated one. (API pages are
-    /// re-serialised compactly, so the hash does not depend on the server's formatting.)
-    func contentHash(of index: Int) -> UInt64 {
+    /// The records at `indices`, sharing this buffer.
+    public func subset(_ indices: [Int]) -> RawRecords {
+        RawRecords(bytes: bytes, ranges: indices.map { ranges[$0] })
+    }
+
+    /// FNV-1a 64 of a record's text as received: tells an unchanged re-read record from an updated one.
+    public func contentHash(of index: Int) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes[ranges[index]] {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
