@@ -33,10 +33,11 @@ final class ExportScenario: @unchecked Sendable {
     static func with<T: Sendable>(
         _ name: String, mock: MockConfiguration, lake: String? = nil, _ body: @Sendable (ExportScenario) async throws -> T
     ) async throws -> T {
-        let folder = try LakeHarness.temporaryDirectory("reliability-\(name)")
+        let slug = String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" })
+        let folder = try LakeHarness.temporaryDirectory("reliability-\(slug)")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var mock = mock
-        mock.apiKey = "key-\(name)-\(UUID().uuidString.prefix(13))-SECRET"
+        mock.apiKey = "key-\(slug)-\(UUID().uuidString.prefix(13))-SECRET"
         mock.logPath = folder + "/requests.jsonl"
         let working = folder + "/cwd"
         try FileManager.default.createDirectory(atPath: working, withIntermediateDirectories: true)
@@ -47,6 +48,26 @@ final class ExportScenario: @unchecked Sendable {
                 baseURL: baseURL, server: server)
             return try await body(scenario)
         }
+    }
+
+    /// Runs the case `tries` times (a fresh account from `mock(try)` and a fresh lake each time); `body`
+    /// returns the tally of its lake. Records one row for all tries and returns the summed tally.
+    @discardableResult
+    static func repeated(
+        _ name: String, tries: Int, note: String = "", mock: (Int) -> MockConfiguration,
+        _ body: @Sendable (ExportScenario) async throws -> LakeTally
+    ) async throws -> LakeTally {
+        var total = LakeTally()
+        var patterns: [[Int32]] = []
+        for attempt in 0..<tries {
+            let (tally, codes) = try await with(name, mock: mock(attempt)) { scenario in
+                (try await body(scenario), scenario.exitCodes)
+            }
+            total = total + tally
+            if !patterns.contains(codes) { patterns.append(codes) }
+        }
+        ReliabilityResults.record(ReliabilityResult(scenario: name, tries: tries, tally: total, exitCodes: patterns, note: note))
+        return total
     }
 
     var environment: [String: String] {
@@ -150,9 +171,9 @@ final class ExportScenario: @unchecked Sendable {
         }
     }
 
-    /// Adds this case's row to the results table.
+    /// Adds this case's row to the results table (for cases run once; `repeated` records its own).
     func record(tries: Int, tally: LakeTally, note: String = "") {
-        ReliabilityResults.record(ReliabilityResult(scenario: name, tries: tries, tally: tally, exitCodes: exitCodes, note: note))
+        ReliabilityResults.record(ReliabilityResult(scenario: name, tries: tries, tally: tally, exitCodes: [exitCodes], note: note))
     }
 
     /// The mock's request log: start time (seconds), path, query, status of every request.

@@ -6,12 +6,13 @@ struct ReliabilityResult: Sendable {
     var scenario: String
     var tries: Int
     var tally: LakeTally
-    /// Exit codes of the runs of the case, in order (e.g. `1, 0`: failed cleanly, then completed).
-    var exitCodes: [Int32]
+    /// Exit codes of the runs of each try, in order (e.g. `1→0`: failed cleanly, then completed); one entry per
+    /// distinct pattern over the tries.
+    var exitCodes: [[Int32]]
     var note: String = ""
 
     var markdownRow: String {
-        let codes = exitCodes.map(String.init).joined(separator: "→")
+        let codes = exitCodes.map { $0.map(String.init).joined(separator: "→") }.joined(separator: " / ")
         return "| \(scenario) | \(tries) | \(tally.expected) | \(tally.found) | \(tally.duplicated) | \(tally.lost) | \(tally.unreadableFiles) | \(codes) | \(note) |"
     }
 }
