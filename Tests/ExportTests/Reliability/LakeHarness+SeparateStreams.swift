@@ -3,6 +3,8 @@ import Foundation
 /// The outcome of a finished process, with stdout and stderr kept apart (a warning must be on stderr).
 struct ProcessOutcome: Sendable {
     var status: Int32
+    /// Ended by a signal (a crash, or a kill), not by exiting.
+    var crashed = false
     var stdout: String
     var stderr: String
     var combined: String { stdout + "\n" + stderr }
@@ -47,7 +49,9 @@ final class StartedProcess: @unchecked Sendable {
             try? FileManager.default.removeItem(atPath: stderrPath)
         }
         let read = { (path: String) in String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self) }
-        return ProcessOutcome(status: process.terminationStatus, stdout: read(stdoutPath), stderr: read(stderrPath))
+        return ProcessOutcome(
+            status: process.terminationStatus, crashed: process.terminationReason == .uncaughtSignal,
+            stdout: read(stdoutPath), stderr: read(stderrPath))
     }
 }
 
