@@ -1,0 +1,79 @@
+import ActiveCampaignMock
+@testable import Export
+import Foundation
+import Testing
+
+/// kill -9 of the real `ac-export run` at random moments of a backfill (issue #7 "Crashes"), N times (4 in
+/// `make test`, 20 in `make stress`): after each kill the tree holds only complete readable files, the manifest
+/// reads, and no watermark is past committed data; the following run finishes with every record exactly once.
+@Suite(.serialized) struct KillNineTests {
+    /// What the tree shows about the moment of a kill.
+    enum Moment: String, CaseIterable {
+        case writingPartFile = "while writing a part file"
+        case afterRenameBeforeManifest = "between rename and manifest write"
+        case writingManifest = "during the manifest write"
+        case betweenCommits = "between commits (fetching)"
+    }
+
+    @Test func killNineAtRandomMomentsThenFinishExactlyOnce() async throws {
+        let kills = StressScale.count(fast: 4, stress: 20)
+        let mock = MockConfiguration(
+            seed: 11, contacts: StressScale.count(fast: 20_000, stress: 40_000), deals: StressScale.count(fast: 3_000, stress: 8_000))
+        let endpoints = ["contacts", "deals", "tags", "notes"]
+        try await ExportScenario.with("kill -9 during a backfill", mock: mock) { scenario in
+            let arguments = scenario.runArguments(endpoints, ["--checkpoint-interval", "0.05", "--quiet"])
+            var killed = 0
+            var moments: [Moment: Int] = [:]
+            var unreadable = 0
+            var generator = SystemRandomNumberGenerator()
+            for _ in 0..<kills {
+                let process = try scenario.start(arguments)
+                try await Task.sleep(for: .milliseconds(Int.random(in: 300...6_000, using: &generator)))
+                if process.isRunning {
+                    kill(process.pid, SIGKILL)
+                    killed += 1
+                }
+                _ = try await process.waitForExit(within: .seconds(30))
+                _ = scenario.finish(process)
+                let moment = try Self.moment(in: scenario.lake)
+                moments[moment, default: 0] += 1
+                let manifest = try #require(try? scenario.manifest(), "the manifest does not read after a kill (\(moment.rawValue))")
+                try scenario.expectWatermarksHonest(before: nil, failed: [])
+                for endpoint in ["contacts", "deals"] where manifest.endpoints[endpoint]?.checkpoint != nil {
+                    #expect(manifest.endpoints[endpoint]?.watermark == nil, "\(endpoint): watermark set while its first backfill is unfinished")
+                }
+                let audit = try await LakeAudit.read(lake: scenario.lake, endpoints: endpoints)
+                let broken = audit.endpoints.values.flatMap(\.unreadable)
+                unreadable += broken.count
+                #expect(broken.isEmpty, "unreadable files visible to readers after a kill \(moment.rawValue): \(broken)")
+            }
+            let final = try await scenario.run(arguments)
+            #expect(final.status == 0, "the run after the kills failed: \(final.combined)")
+            #expect(killed >= kills / 2, "only \(killed) of \(kills) runs were still running when killed: the backfill is too small")
+            try scenario.checkValues(endpoints)
+            let tally = try await scenario.tally(endpoints)
+            #expect(tally.isExactlyOnce, "\(tally.summary)")
+            let seen = Moment.allCases.compactMap { moment in moments[moment].map { "\(moment.rawValue) ×\($0)" } }.joined(separator: ", ")
+            var result = ReliabilityResult(
+                scenario: "kill -9 at random moments, then one more run", tries: kills, tally: tally, exitCodes: [scenario.exitCodes],
+                note: "\(killed) killed; \(seen)")
+            result.tally.unreadableFiles += unreadable
+            ReliabilityResults.record(result)
+        }
+    }
+
+    /// Reads the moment of a kill off the tree: a hidden part temporary, a manifest temporary, or a visible part
+    /// file the manifest does not list yet.
+    static func moment(in lake: String) throws -> Moment {
+        let paths = FileManager.default.subpaths(atPath: lake) ?? []
+        if paths.contains(where: { $0.hasSuffix("_manifest.json.tmp") || $0.hasSuffix("_manifest.json.bak.tmp") }) { return .writingManifest }
+        let listed = Set(((try? ManifestStore.read(directory: lake))?.endpoints.values.flatMap(\.files) ?? []).map { Staging.publishedPath($0.path) })
+        if paths.contains(where: { path in
+            (path as NSString).lastPathComponent.hasPrefix("part-") && path.hasSuffix(".parquet") && !listed.contains(Staging.publishedPath(path))
+        }) {
+            return .afterRenameBeforeManifest
+        }
+        if paths.contains(where: { ($0 as NSString).lastPathComponent.hasPrefix(".part-") }) { return .writingPartFile }
+        return .betweenCommits
+    }
+}
