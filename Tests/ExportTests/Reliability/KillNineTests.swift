@@ -16,9 +16,9 @@ import Testing
     }
 
     @Test func killNineAtRandomMomentsThenFinishExactlyOnce() async throws {
-        let kills = StressScale.count(fast: 4, stress: 20)
+        let kills = StressScale.count(fast: 3, stress: 20)
         let mock = MockConfiguration(
-            seed: 11, contacts: StressScale.count(fast: 20_000, stress: 40_000), deals: StressScale.count(fast: 3_000, stress: 8_000))
+            seed: 11, contacts: StressScale.count(fast: 12_000, stress: 40_000), deals: StressScale.count(fast: 2_000, stress: 8_000))
         let endpoints = ["contacts", "deals", "tags", "notes"]
         try await ExportScenario.with("kill -9 during a backfill", mock: mock) { scenario in
             let arguments = scenario.runArguments(endpoints, ["--checkpoint-interval", "0.05", "--quiet"])
@@ -28,7 +28,7 @@ import Testing
             var generator = SystemRandomNumberGenerator()
             for _ in 0..<kills {
                 let process = try scenario.start(arguments)
-                try await Task.sleep(for: .milliseconds(Int.random(in: 300...6_000, using: &generator)))
+                try await Task.sleep(for: .milliseconds(Int.random(in: 300...StressScale.count(fast: 4_000, stress: 6_000), using: &generator)))
                 if process.isRunning {
                     kill(process.pid, SIGKILL)
                     killed += 1

@@ -17,8 +17,8 @@ struct ReliabilityResult: Sendable {
     }
 }
 
-/// Appends result rows to the file named by AC_EXPORT_RELIABILITY_RESULTS (set by `make stress`, which adds
-/// the header); without it the rows are not kept, the tests still assert everything.
+/// Appends result rows to the file named by AC_EXPORT_RELIABILITY_RESULTS (set by `make stress`), the header
+/// first; without it the rows are not kept, the tests still assert everything.
 enum ReliabilityResults {
     static let header = """
         | case | tries | records expected | found | duplicated | lost | unreadable files | exit codes | notes |
@@ -35,7 +35,7 @@ enum ReliabilityResults {
                 handle.write(line)
                 handle.closeFile()
             } else {
-                FileManager.default.createFile(atPath: path, contents: line)
+                FileManager.default.createFile(atPath: path, contents: Data((header + "\n").utf8) + line)
             }
         }
     }
