@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func killNineAtRandomMomentsThenFinishExactlyOnce() async throws {
-        let kills = StressScale.count(fast: 3, stress: 20)
+        let kills = StressScale.count(fast: 3, stress: 21)
         let mock = MockConfiguration(
             seed: 11, contacts: StressScale.count(fast: 12_000, stress: 40_000), deals: StressScale.count(fast: 2_000, stress: 8_000))
         let endpoints = ["contacts", "deals", "tags", "notes"]
@@ -26,9 +26,16 @@ import Testing
             var moments: [Moment: Int] = [:]
             var unreadable = 0
             var generator = SystemRandomNumberGenerator()
-            for _ in 0..<kills {
+            for attempt in 0..<kills {
                 let process = try scenario.start(arguments)
-                try await Task.sleep(for: .milliseconds(Int.random(in: 300...StressScale.count(fast: 4_000, stress: 6_000), using: &generator)))
+                // Every third kill waits for a rename not yet in the manifest, every third for a manifest being
+                // written (windows of milliseconds a random moment rarely hits); the rest are random moments.
+                switch attempt % 3 {
+                case 1: try await Self.waitFor(.afterRenameBeforeManifest, in: scenario.lake, while: process)
+                case 2: try await Self.waitFor(.writingManifest, in: scenario.lake, while: process)
+                default:
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 300...StressScale.count(fast: 4_000, stress: 6_000), using: &generator)))
+                }
                 if process.isRunning {
                     kill(process.pid, SIGKILL)
                     killed += 1
@@ -55,10 +62,24 @@ import Testing
             #expect(tally.isExactlyOnce, "\(tally.summary)")
             let seen = Moment.allCases.compactMap { moment in moments[moment].map { "\(moment.rawValue) ×\($0)" } }.joined(separator: ", ")
             var result = ReliabilityResult(
-                scenario: "kill -9 at random moments, then one more run", tries: kills, tally: tally, exitCodes: [scenario.exitCodes],
+                scenario: "kill -9 at random and targeted moments, then one more run", tries: kills, tally: tally, exitCodes: [scenario.exitCodes],
                 note: "\(killed) killed; \(seen)")
             result.tally.unreadableFiles += unreadable
             ReliabilityResults.record(result)
+        }
+    }
+
+    /// Polls the tree until it shows `moment` (or 10 s pass, or the process ends).
+    static func waitFor(_ moment: Moment, in lake: String, while process: StartedProcess) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        try await Task.sleep(for: .milliseconds(Int.random(in: 200...1_500)))
+        while process.isRunning && ContinuousClock.now < deadline {
+            if moment == .writingManifest {
+                if FileManager.default.fileExists(atPath: lake + "/_manifest.json.tmp") || FileManager.default.fileExists(atPath: lake + "/_manifest.json.bak.tmp") { return }
+            } else if try Self.moment(in: lake) == moment {
+                return
+            }
+            try await Task.sleep(for: .microseconds(200))
         }
     }
 
