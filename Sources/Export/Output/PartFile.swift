@@ -43,7 +43,11 @@ final class PartFile {
     var isFull: Bool { writer.writtenRowCount > 0 }
 
     func endRow(cursor: Int64?) throws {
-        try writer.endRow()
+        do {
+            try writer.endRow()
+        } catch {
+            throw diskFullWithFigures(error)
+        }
         rows += 1
         if let cursor {
             minCursor = min(minCursor ?? cursor, cursor)
@@ -53,11 +57,22 @@ final class PartFile {
 
     /// Makes the file durable and visible; returns its size.
     func commit() throws -> Int64 {
-        try writer.close()
+        do {
+            _ = try writer.close()
+        } catch {
+            throw diskFullWithFigures(error)
+        }
         try FileSystem.rename(temporaryPath, to: finalPath)
         try FileSystem.syncDirectory(folder)
         var info = stat()
         return stat(finalPath, &info) == 0 ? Int64(info.st_size) : 0
+    }
+
+    /// A full disk while the writer flushes says how much space is free there (issue #7). The size of the part
+    /// file is not known before its pages are compressed, so no "needed" figure is claimed.
+    private func diskFullWithFigures(_ error: ParquetError) -> any Error {
+        guard case let .io(path, operation, code, _) = error, code == ENOSPC || code == EDQUOT else { return error }
+        return FileSystem.Failure(operation: operation, path: path, code: code)
     }
 
     /// Removes the unfinished file (cancellation or failure).

@@ -7,7 +7,9 @@ import Testing
 /// fails with a message naming the path; the previous manifest and files are intact and nothing unreadable is
 /// visible; after the volume is enlarged the next run completes exactly once.
 @Suite(.serialized) struct DiskFullTests {
-    @Test func aFullVolumeFailsCleanlyAndTheNextRunCompletes() async throws {
+    /// 2 MiB: the first contacts file fits, a manifest write hits ENOSPC; 1 MiB: the first Parquet file does not fit.
+    @Test(arguments: ["2m", "1m"])
+    func aFullVolumeFailsCleanlyAndTheNextRunCompletes(size: String) async throws {
         let tries = StressScale.count(fast: 1, stress: 3)
         var codes: [[Int32]] = []
         var total = LakeTally()
@@ -15,9 +17,9 @@ import Testing
             let mountPoint = try LakeHarness.temporaryDirectory("tmpfs-lake")
             defer { try? FileManager.default.removeItem(atPath: mountPoint) }
             // We run as root in CI and here; without the permission the test must fail, saying why.
-            let mounted = try await Self.mount(["-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint])
+            let mounted = try await Self.mount(["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", mountPoint])
             guard mounted.status == 0 else {
-                Issue.record("cannot mount a 2 MiB tmpfs at \(mountPoint) to fill a disk (needs root or CAP_SYS_ADMIN): \(mounted.combined)")
+                Issue.record("cannot mount a \(size) tmpfs at \(mountPoint) to fill a disk (needs root or CAP_SYS_ADMIN): \(mounted.combined)")
                 return
             }
             defer { _ = try? Self.unmountNow(mountPoint) }
@@ -65,7 +67,7 @@ import Testing
             if !codes.contains(exitCodes) { codes.append(exitCodes) }
         }
         ReliabilityResults.record(ReliabilityResult(
-            scenario: "disk full (2 MiB tmpfs), then enlarged", tries: tries, tally: total, exitCodes: codes,
+            scenario: "disk full (\(size) tmpfs), then enlarged", tries: tries, tally: total, exitCodes: codes,
             note: "ok run, ENOSPC run, run after remount"))
     }
 
