@@ -23,7 +23,7 @@ import Testing
                 return
             }
             defer { _ = try? Self.unmountNow(mountPoint) }
-            let mock = MockConfiguration(seed: 80 + UInt64(attempt), contacts: 12_000, deals: 200)
+            let mock = MockConfiguration(seed: 80 + UInt64(attempt), contacts: size == "1m" ? 8_000 : 12_000, deals: 200)
             let (tally, exitCodes) = try await ExportScenario.with("disk full", mock: mock, lake: mountPoint) { scenario in
                 let small = ["tags", "users", "lists"]
                 let first = try await scenario.run(scenario.runArguments(small))

@@ -18,7 +18,7 @@ import Testing
     @Test func killNineAtRandomMomentsThenFinishExactlyOnce() async throws {
         let kills = StressScale.count(fast: 3, stress: 21)
         let mock = MockConfiguration(
-            seed: 11, contacts: StressScale.count(fast: 12_000, stress: 40_000), deals: StressScale.count(fast: 2_000, stress: 8_000))
+            seed: 11, contacts: StressScale.count(fast: 8_000, stress: 40_000), deals: StressScale.count(fast: 1_500, stress: 8_000))
         let endpoints = ["contacts", "deals", "tags", "notes"]
         try await ExportScenario.with("kill -9 during a backfill", mock: mock) { scenario in
             let arguments = scenario.runArguments(endpoints, ["--checkpoint-interval", "0.05", "--quiet"])
