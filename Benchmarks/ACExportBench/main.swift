@@ -6,6 +6,8 @@ var rows = 1_000_000
 var repeats = 2
 var contacts = 200_000
 var cli = ".build/release/ac-export"
+/// Keeps the generated datasets and outputs in this folder (for profiling) instead of a temporary one.
+var keepIn: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -14,14 +16,15 @@ while let argument = arguments.popFirst() {
     case "--repeats": repeats = Int(arguments.popFirst() ?? "") ?? repeats
     case "--contacts": contacts = Int(arguments.popFirst() ?? "") ?? contacts
     case "--cli": cli = arguments.popFirst() ?? cli
+    case "--keep-in": keepIn = arguments.popFirst()
     default:
-        FileHandle.standardError.write(Data("usage: ac-export-bench [--python PATH] [--cli PATH] [--rows N] [--contacts N] [--repeats N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: ac-export-bench [--python PATH] [--cli PATH] [--rows N] [--contacts N] [--repeats N] [--keep-in DIR]\n".utf8))
         exit(2)
     }
 }
-let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ac-export-bench-\(getpid())").path
+let directory = keepIn ?? FileManager.default.temporaryDirectory.appendingPathComponent("ac-export-bench-\(getpid())").path
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: directory) }
+defer { if keepIn == nil { try? FileManager.default.removeItem(atPath: directory) } }
 
 print("ac-export benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores; single-threaded peers; best of \(repeats))")
 let writer = try WriterBenchmark(rows: rows, directory: directory, python: python, repeats: repeats).run()

@@ -62,7 +62,7 @@ import Testing
         try Data("{\"id\":\"1\"}\n{\"id\":\"2\"\n".utf8).write(to: URL(fileURLWithPath: work + "/bad.ndjson"))
         let summary = try await convert([work + "/bad.ndjson"], endpoint: "tags", to: work + "/lake")
         #expect(!summary.succeeded)
-        #expect(summary.results[0].error?.contains("bad.ndjson: line 2 is not valid JSON") == true)
+        #expect(summary.results[0].error?.contains("bad.ndjson line 2 is not valid JSON") == true)
         #expect(try ManifestStore.read(directory: work + "/lake").endpoints["tags"]?.files.isEmpty ?? true)
     }
 }

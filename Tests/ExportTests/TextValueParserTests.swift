@@ -2,9 +2,9 @@
 import Testing
 
 @Suite struct TextValueParserTests {
-    func integer(_ s: String) -> Int64? { ValueTyping.withUTF8(s, TextValueParser.canonicalInteger) }
-    func decimal(_ s: String) -> Double? { ValueTyping.withUTF8(s, TextValueParser.canonicalDecimal) }
-    func shape(_ s: String) -> TextValueParser.DateTimeShape? { ValueTyping.withUTF8(s, TextValueParser.dateTime) }
+    func integer(_ s: String) -> Int64? { TextValueParser.withUTF8(s, TextValueParser.canonicalInteger) }
+    func decimal(_ s: String) -> Double? { TextValueParser.withUTF8(s, TextValueParser.canonicalDecimal) }
+    func shape(_ s: String) -> TextValueParser.DateTimeShape? { TextValueParser.withUTF8(s, TextValueParser.dateTime) }
 
     @Test func canonicalIntegersOnly() {
         #expect(integer("0") == 0)

@@ -1,3 +1,4 @@
+import Foundation
 import Parquet
 import Testing
 
@@ -44,19 +45,25 @@ import Testing
         ])
     }
 
-    @Test func highCardinalityColumnFallsBackToPlainAfterItsFirstPage() throws {
+    /// After its first page a high-cardinality string column leaves the dictionary for DELTA_BYTE_ARRAY
+    /// pages (PLAIN when `deltaEncodedStrings` is off).
+    @Test(arguments: [true, false]) func highCardinalityColumnFallsBackAfterItsFirstPage(delta: Bool) throws {
+        var properties = WriterProperties()
+        properties.deltaEncodedStrings = delta
         let sink = MemorySink()
-        let writer = try ParquetWriter(sink: sink, schema: Schema([Column("email", .string)]))
+        let writer = try ParquetWriter(sink: sink, schema: Schema([Column("email", .string)]), properties: properties)
         for i in 0..<50_000 {
             try writer.columns[0].append("person\(i)@example.org")
             try writer.endRow()
         }
         let chunk = try writer.close().rowGroups[0].columns[0]
+        let fallback: Encoding = delta ? .deltaByteArray : .plain
         #expect(chunk.encodingStats == [
             PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1),
             PageEncodingStats(pageType: .dataPage, encoding: .rleDictionary, count: 1),
-            PageEncodingStats(pageType: .dataPage, encoding: .plain, count: 2),
+            PageEncodingStats(pageType: .dataPage, encoding: fallback, count: 2),
         ])
+        #expect(chunk.encodings.contains(.deltaByteArray) == delta)
         let reader = try ParquetFileReader(bytes: sink.bytes)
         let values = try reader.readColumn(0)
         #expect(values[0] == .bytes(Array("person0@example.org".utf8)) && values[49_999] == .bytes(Array("person49999@example.org".utf8)))
@@ -92,5 +99,29 @@ import Testing
             // RFC 1952: 1F 8B, CM = 8 (deflate), FLG = 0 (DuckDB rejects FTEXT/FHCRC/FEXTRA/FCOMMENT).
             #expect(Array(sink.bytes[start..<start + 4]) == [0x1F, 0x8B, 0x08, 0x00])
         }
+    }
+
+    /// Compressing pages on the second thread, or parking them in a spill file, changes where the work and the
+    /// bytes are until the row group is written, never the file.
+    @Test func backgroundCompressionAndSpillingWriteTheSameBytes() throws {
+        let spillDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("spill-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: spillDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: spillDirectory) }
+        let table = SampleTables.allTypes(rows: 30_000, seed: 3)
+        var outputs: [[UInt8]] = []
+        for (background, spill) in [(false, false), (true, false), (false, true), (true, true)] {
+            var properties = WriterProperties()
+            properties.backgroundCompression = background
+            properties.pageSpillDirectory = spill ? spillDirectory : nil
+            properties.dataPageRowLimit = 500
+            properties.rowGroupRowLimit = 7_000  // several row groups: the spill file is reused
+            let sink = MemorySink()
+            #expect(try table.write(to: sink, properties: properties).rowGroups.count == 5)
+            outputs.append(sink.bytes)
+        }
+        #expect(outputs[0].count > 10_000)
+        for output in outputs.dropFirst() { #expect(output == outputs[0]) }
+        // The spill file is unlinked as soon as it is created: nothing is left in the folder.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spillDirectory).isEmpty)
     }
 }

@@ -6,12 +6,14 @@ import Testing
     static func variants() -> [(String, WriterProperties)] {
         var result: [(String, WriterProperties)] = []
         for codec in [CompressionCodec.uncompressed, .gzip] {
-            for dictionary in [false, true] {
+            // Strings without a dictionary: PLAIN, or DELTA_BYTE_ARRAY (the default).
+            for (encoding, dictionary, delta) in [("plain", false, false), ("delta", false, true), ("dict", true, true)] {
                 var p = WriterProperties()
                 p.compression = codec
                 p.dictionaryEnabled = dictionary
+                p.deltaEncodedStrings = delta
                 p.dataPageRowLimit = 700  // several pages per chunk even for small tables
-                result.append(("\(codec)-\(dictionary ? "dict" : "plain")", p))
+                result.append(("\(codec)-\(encoding)", p))
             }
         }
         return result

@@ -34,6 +34,8 @@ final class PartFile {
         finalPath = folder + "/" + name
         temporaryPath = folder + "/." + name + ".tmp"
         try FileSystem.createDirectory(folder)
+        var properties = properties
+        properties.pageSpillDirectory = folder  // memory stays flat whatever the row-group size
         writer = try ParquetWriter(path: temporaryPath, schema: schema, properties: properties, keyValueMetadata: metadata)
     }
 
@@ -42,14 +44,15 @@ final class PartFile {
     /// True once the writer has flushed a row group: the file reached its size target.
     var isFull: Bool { writer.writtenRowCount > 0 }
 
-    func endRow(cursor: Int64?) throws {
+    /// Ends rows appended column by column; `cursors` are theirs (nil for records without one).
+    func endRows(cursors: ArraySlice<Int64?>) throws {
         do {
-            try writer.endRow()
+            try writer.endRows(cursors.count)
         } catch {
             throw diskFullWithFigures(error)
         }
-        rows += 1
-        if let cursor {
+        rows += cursors.count
+        for case let cursor? in cursors {
             minCursor = min(minCursor ?? cursor, cursor)
             maxCursor = max(maxCursor ?? cursor, cursor)
         }

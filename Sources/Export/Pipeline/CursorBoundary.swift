@@ -1,5 +1,3 @@
-import ActiveCampaign
-
 /// The records that carry the largest cursor committed, each as `id:content-hash`.
 ///
 /// The next incremental window starts at the watermark inclusively (the API's `updated_after` is `>=`, and
@@ -37,22 +35,8 @@ struct CursorBoundary: Equatable {
 
     var sortedFingerprints: [String] { fingerprints.sorted() }
 
-    /// `id:hash` of a record: FNV-1a 64 over its compact JSON text.
-    static func fingerprint(of object: JSONObject) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in JSONValue.object(object).compactText.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        return (object.idText ?? "?") + ":" + String(hash, radix: 16)
-    }
-}
-
-extension JSONObject {
-    /// The record's `id` as sent (a string on the wire, a number tolerated), for matching ids across runs.
-    var idText: String? {
-        switch self["id"] {
-        case .string(let text)?, .number(let text)?: text
-        default: nil
-        }
+    /// `id:hash` of a record (`RawRecords.contentHash(of:)`).
+    static func fingerprint(id: String?, contentHash: UInt64) -> String {
+        (id ?? "?") + ":" + String(contentHash, radix: 16)
     }
 }

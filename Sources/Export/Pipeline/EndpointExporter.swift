@@ -28,12 +28,14 @@ final class EndpointExporter {
     private var pendingChanges: [PendingChange] = []
     private var part: PartFile?
     private var partSequence = 0
-    private var heldRecords: [[FlatField]] = []
-    private var heldCursors: [Int64?] = []
-    private var heldFingerprints: [String?] = []
+    /// Rows read and not yet written: the inference chunk until the schema is fixed, then one batch.
+    private var shredder = RecordShredder()
+    /// Per pending row: its cursor, and its fingerprint when it may end up at the largest cursor.
+    private var pendingCursors: [Int64?] = []
+    private var pendingFingerprints: [String?] = []
+    /// Where pending rows came from (first pending row of each batch), for schema-change causes.
+    private var pendingOrigins: [(firstRow: Int, origin: String)] = []
     private var schemaFixed = false
-    /// Typed cells of the batch being written, row after row (reused across batches).
-    private var cells: [CellValue] = []
     private var runIDBytes: [UInt8]
     private(set) var rowsCommitted = 0
     private(set) var filesCommitted = 0
@@ -107,95 +109,110 @@ final class EndpointExporter {
     }
 
     private func consume(_ batch: RecordBatch) async throws {
-        var flattened: [[FlatField]] = []
-        var cursors: [Int64?] = []
-        var fingerprints: [String?] = []
-        flattened.reserveCapacity(batch.records.count)
-        for (index, record) in batch.records.enumerated() {
-            guard case .object(let object) = record else {
-                throw RejectedRecord(endpoint: endpoint, origin: batch.origin, index: index, reason: "is not a JSON object")
-            }
-            if !committedIDs.isEmpty, let id = object.idText, committedIDs.contains(id) { continue }
-            let cursor = cursor(of: object)
-            var fingerprint: String?
-            if let cursor, cursor == previousBoundary.cursor || cursor >= consumedMaxCursor {
-                consumedMaxCursor = cursor
-                let print = CursorBoundary.fingerprint(of: object)
-                if previousBoundary.contains(cursor: cursor, fingerprint: print) {
-                    rowsSkippedAtWatermark += 1
-                    continue
-                }
-                fingerprint = print
-            }
-            var fields: [FlatField] = []
-            RecordFlattener.flatten(object, objectPaths: &tracker.objectPaths, into: &fields)
-            flattened.append(fields)
-            cursors.append(cursor)
-            fingerprints.append(fingerprint)
+        let firstRow = shredder.rowCount
+        do {
+            try shredder.shred(batch.records)
+        } catch {
+            throw RejectedRecord(endpoint: endpoint, location: batch.location(ofRecord: error.index), reason: error.reason)
         }
+        try screenRows(from: firstRow, of: batch.records)
+        pendingOrigins.append((firstRow, batch.origin))
         if !schemaFixed {
-            let changes = tracker.requiredChanges(for: flattened) { "\(batch.origin) record \($0)" }
-            tracker.apply(changes)
-            pendingChanges += changes
-            heldRecords += flattened
-            heldCursors += cursors
-            heldFingerprints += fingerprints
             lastResume = batch.resumeAfter
-            if heldRecords.count >= context.inferenceRows { try await writeHeldRecords() }
+            if shredder.rowCount >= context.inferenceRows { try await writeInferenceChunk() }
             return
         }
-        // Fast path: convert once; only a value that does not fit makes the schema change be worked out.
-        if tracker.typedRows(flattened, into: &cells) != nil {
-            let changes = tracker.requiredChanges(for: flattened) { "\(batch.origin) record \($0)" }
+        let changes = tracker.requiredChanges(for: shredder.fields, rows: 0..<shredder.rowCount, origin: origin(ofRow:))
+        if !changes.isEmpty {
             // A schema change starts a new file: commit the current one at this page boundary first.
             try await commitPart()
             tracker.apply(changes)
             pendingChanges += changes
             logger.info("schema widened", metadata: ["endpoint": "\(endpoint)", "changes": "\(changes.map { "\($0.column): \($0.from?.rawValue ?? "new") → \($0.to.rawValue)" })"])
-            if let field = tracker.typedRows(flattened, into: &cells) { throw tracker.doesNotFit(field) }
         }
-        try writeCells(count: flattened.count, cursors: cursors, fingerprints: fingerprints)
+        try writePendingRows()
         lastResume = batch.resumeAfter
         if let part, part.isFull || ContinuousClock.now - part.openedAt >= context.checkpointInterval {
             try await commitPart()
         }
     }
 
-    private func writeHeldRecords() async throws {
-        // Batches were typed one at a time: check all held records against the final types once more.
-        let late = tracker.requiredChanges(for: heldRecords) { "held record \($0)" }
-        tracker.apply(late)
-        pendingChanges += late
-        pendingChanges += tracker.addNullOnlyColumns(cause: "first \(heldRecords.count) records")
-        schemaFixed = true
-        let records = heldRecords
-        let cursors = heldCursors
-        let fingerprints = heldFingerprints
-        heldRecords = []
-        heldCursors = []
-        heldFingerprints = []
-        // In slices, so the cell buffer stays the size of a page, not of the whole inference chunk.
-        for start in stride(from: 0, to: records.count, by: 100) {
-            let slice = start..<min(records.count, start + 100)
-            if let field = tracker.typedRows(Array(records[slice]), into: &cells) { throw tracker.doesNotFit(field) }
-            try writeCells(count: slice.count, cursors: Array(cursors[slice]), fingerprints: Array(fingerprints[slice]))
+    /// Notes each new row's cursor and drops the rows an earlier run committed already: ids of the resumed
+    /// run, and unchanged records at the previous watermark.
+    private func screenRows(from firstRow: Int, of records: RawRecords) throws {
+        let idField = shredder.topLevelField(named: "id")
+        let cursorIndex = cursorField.flatMap(shredder.topLevelField(named:))
+        var dropped: [Int] = []
+        for row in firstRow..<shredder.rowCount {
+            if !committedIDs.isEmpty, let id = idField.flatMap({ shredder.fields[$0].text(at: row) }), committedIDs.contains(id) {
+                dropped.append(row)
+                continue
+            }
+            let cursor = cursorIndex.flatMap { field in
+                shredder.fields[field].value(at: row) { kind, bytes -> Int64? in
+                    guard kind == .string, case .instant(let micros)? = TextValueParser.dateTime(bytes) else { return nil }
+                    return micros
+                }
+            }
+            var fingerprint: String?
+            if let cursor, cursor == previousBoundary.cursor || cursor >= consumedMaxCursor {
+                consumedMaxCursor = max(consumedMaxCursor, cursor)
+                let print = CursorBoundary.fingerprint(
+                    id: idField.flatMap { shredder.fields[$0].text(at: row) }, contentHash: records.contentHash(of: row - firstRow))
+                if previousBoundary.contains(cursor: cursor, fingerprint: print) {
+                    rowsSkippedAtWatermark += 1
+                    dropped.append(row)
+                    continue
+                }
+                fingerprint = print
+            }
+            pendingCursors.append(cursor)
+            pendingFingerprints.append(fingerprint)
         }
+        shredder.removeRows(dropped)
     }
 
-    /// Appends the first `count` rows of `cells` to the open part file.
-    private func writeCells(count: Int, cursors: [Int64?], fingerprints: [String?]) throws {
+    private func origin(ofRow row: Int) -> String {
+        let batch = pendingOrigins.last { $0.firstRow <= row } ?? (0, "?")
+        return "\(batch.origin) record \(row - batch.firstRow)"
+    }
+
+    /// Fixes the column types from the inference chunk (DESIGN.md: about 10k rows) and writes it.
+    private func writeInferenceChunk() async throws {
+        let changes = tracker.requiredChanges(for: shredder.fields, rows: 0..<shredder.rowCount, origin: origin(ofRow:))
+        tracker.apply(changes)
+        pendingChanges += changes
+        pendingChanges += tracker.addNullOnlyColumns(shredder.fields, cause: "first \(shredder.rowCount) records")
+        schemaFixed = true
+        try writePendingRows()
+        // Later batches are a page each: the chunk's buffers would only hold memory.
+        shredder.removeAllRows(keepingCapacity: false)
+    }
+
+    /// Appends the pending rows to the open part file, column by column.
+    private func writePendingRows() throws {
+        let count = shredder.rowCount
+        defer {
+            shredder.removeAllRows()
+            pendingCursors.removeAll(keepingCapacity: true)
+            pendingFingerprints.removeAll(keepingCapacity: true)
+            pendingOrigins.removeAll(keepingCapacity: true)
+        }
         guard count > 0 else { return }
         let part = try openPartIfNeeded()
         let columns = part.columns
+        try tracker.append(shredder.fields, rows: 0..<count, to: columns)
         let dataColumns = tracker.schema.columns.count
-        for r in 0..<count {
-            if let cursor = cursors[r], let fingerprint = fingerprints[r] { partBoundary.observe(cursor: cursor, fingerprint: fingerprint) }
-            let base = r * dataColumns
-            for i in 0..<dataColumns { try cells[base + i].append(to: columns[i]) }
+        for _ in 0..<count {
             try columns[dataColumns].append(context.runStartMicros)
             try runIDBytes.withUnsafeBytes { try columns[dataColumns + 1].append(utf8: $0) }
-            try part.endRow(cursor: cursors[r])
         }
+        for row in 0..<count {
+            if let cursor = pendingCursors[row], let fingerprint = pendingFingerprints[row] {
+                partBoundary.observe(cursor: cursor, fingerprint: fingerprint)
+            }
+        }
+        try part.endRows(cursors: pendingCursors[0..<count])
     }
 
     private func openPartIfNeeded() throws -> PartFile {
@@ -244,7 +261,7 @@ final class EndpointExporter {
 
     /// Last commit of the run: clears the checkpoint, moves the watermark, replaces the same-date snapshot.
     private func finish() async throws {
-        if !schemaFixed { try await writeHeldRecords() }
+        if !schemaFixed { try await writeInferenceChunk() }
         try await commitPart()
         let changes = takeSchemaChanges()
         let watermark = maxCursor.map(Self.iso)
@@ -301,18 +318,12 @@ final class EndpointExporter {
         }
     }
 
-    private func cursor(of object: JSONObject) -> Int64? {
-        guard let cursorField, case .string(let text)? = object[cursorField] else { return nil }
-        if case .instant(let micros)? = ValueTyping.withUTF8(text, TextValueParser.dateTime) { return micros }
-        return nil
-    }
-
     static func iso(_ micros: Int64) -> String {
         UTCTimestamp.iso8601(micros: micros)
     }
 
     static func micros(fromISO text: String) -> Int64? {
-        if case .instant(let micros)? = ValueTyping.withUTF8(text, TextValueParser.dateTime) { return micros }
+        if case .instant(let micros)? = TextValueParser.withUTF8(text, TextValueParser.dateTime) { return micros }
         return nil
     }
 }

@@ -2,31 +2,43 @@ import ActiveCampaign
 
 /// A page of records as the pipeline consumes it, from HTTP or from saved pages.
 public struct RecordBatch: Sendable {
-    public var records: [JSONValue]
+    public var records: RawRecords
     /// Where to restart to get the records after this batch (nil for saved pages: no resume).
     public var resumeAfter: ResumePoint?
     /// Where the batch came from, for error messages: "GET /api/3/contacts?..." or a file path.
     public var origin: String
     /// The listing's size as the source reports it (`meta.total`), for progress.
     public var total: Int?
+    /// NDJSON input: the line of each record, so that messages point at it.
+    public var lineNumbers: [Int]?
 
-    public init(records: [JSONValue], resumeAfter: ResumePoint?, origin: String, total: Int? = nil) {
+    public init(records: RawRecords, resumeAfter: ResumePoint?, origin: String, total: Int? = nil) {
         self.records = records
         self.resumeAfter = resumeAfter
         self.origin = origin
         self.total = total
+    }
+
+    public init(records: [JSONValue], resumeAfter: ResumePoint?, origin: String, total: Int? = nil) {
+        self.init(records: RawRecords(records), resumeAfter: resumeAfter, origin: origin, total: total)
+    }
+
+    /// Where record `index` came from, for messages: "record 3 of GET /api/3/contacts?..." or "file.ndjson line 7".
+    public func location(ofRecord index: Int) -> String {
+        if let lineNumbers, index < lineNumbers.count { return "\(origin) line \(lineNumbers[index])" }
+        return "record \(index) of \(origin)"
     }
 }
 
 /// A record the pipeline could not store, reported precisely instead of crashing or dropping others.
 public struct RejectedRecord: Error, CustomStringConvertible {
     public var endpoint: String
-    public var origin: String
-    public var index: Int
+    /// `RecordBatch.location(ofRecord:)`.
+    public var location: String
     public var reason: String
 
     public var description: String {
-        "\(endpoint): record \(index) of \(origin) \(reason)"
+        "\(endpoint): \(location) \(reason)"
     }
 }
 

@@ -85,7 +85,7 @@ public struct SavedPagesSource: RecordSource {
         }
     }
 
-    /// Reads NDJSON a chunk at a time, one batch of records per call.
+    /// Reads NDJSON a chunk at a time, one batch of records (lines) per call; the lines are parsed by the exporter.
     final class NDJSONReader {
         private let handle: FileHandle
         private let path: String
@@ -105,11 +105,12 @@ public struct SavedPagesSource: RecordSource {
         }
 
         func nextBatch(size: Int) throws -> RecordBatch? {
-            var records: [JSONValue] = []
-            let firstLine = lineNumber + 1
-            while records.count < size {
+            var bytes: [UInt8] = []
+            var ranges: [Range<Int>] = []
+            var lines: [Int] = []
+            while ranges.count < size {
                 if let newline = pending[start...].firstIndex(of: 0x0A) {
-                    try parseLine(pending[start..<newline], into: &records)
+                    take(pending[start..<newline], into: &bytes, &ranges, &lines)
                     start = newline + 1
                 } else if !atEnd {
                     pending.removeSubrange(..<start)
@@ -120,23 +121,26 @@ public struct SavedPagesSource: RecordSource {
                         atEnd = true
                     }
                 } else {
-                    if start < pending.count { try parseLine(pending[start...], into: &records) }
+                    if start < pending.count { take(pending[start...], into: &bytes, &ranges, &lines) }
                     pending = []
                     start = 0
                     break
                 }
             }
-            return records.isEmpty ? nil : RecordBatch(records: records, resumeAfter: nil, origin: "\(path) lines \(firstLine)-\(lineNumber)")
+            guard !ranges.isEmpty else { return nil }
+            var batch = RecordBatch(records: RawRecords(bytes: bytes, ranges: ranges), resumeAfter: nil, origin: path)
+            batch.lineNumbers = lines
+            return batch
         }
 
-        private func parseLine(_ line: ArraySlice<UInt8>, into records: inout [JSONValue]) throws {
+        /// Appends a line to the batch unless it is blank.
+        private func take(_ line: ArraySlice<UInt8>, into bytes: inout [UInt8], _ ranges: inout [Range<Int>], _ lines: inout [Int]) {
             lineNumber += 1
             guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
-            do {
-                records.append(try line.withUnsafeBytes { try JSONParser.parse($0) })
-            } catch {
-                throw InputError(path: path, reason: "line \(lineNumber) is not valid JSON: \(error)")
-            }
+            let begin = bytes.count
+            bytes.append(contentsOf: line)
+            ranges.append(begin..<bytes.count)
+            lines.append(lineNumber)
         }
     }
 
@@ -144,23 +148,23 @@ public struct SavedPagesSource: RecordSource {
         guard let first = head.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }), first == UInt8(ascii: "{") else {
             return nil
         }
-        let data = try handle.readToEnd() ?? Data()
-        let parsed: JSONValue
+        let bytes = [UInt8](try handle.readToEnd() ?? Data())
+        let location: RecordsLocation
         do {
-            parsed = try data.withUnsafeBytes { try JSONParser.parse($0) }
+            location = try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+                try JSONScanner.records(in: buffer, key: recordsKey)
+            }
         } catch {
             // One object per line parses as NDJSON; a broken single page is reported there.
             try handle.seek(toOffset: 0)
             return nil
         }
-        guard case .object(let object) = parsed else { return nil }
-        guard let records = object[recordsKey] else {
-            // A single record saved alone (one-line NDJSON).
-            return RecordBatch(records: [parsed], resumeAfter: nil, origin: path)
+        let ranges: [Range<Int>]
+        switch location {
+        case .array(let elements): ranges = elements
+        case .missing: ranges = [0..<bytes.count]  // a single record saved alone (one-line NDJSON)
+        case .notAnArray: throw InputError(path: path, reason: "'\(recordsKey)' is not an array of records")
         }
-        guard case .array(let elements) = records else {
-            throw InputError(path: path, reason: "'\(recordsKey)' is not an array of records")
-        }
-        return RecordBatch(records: elements, resumeAfter: nil, origin: path)
+        return RecordBatch(records: RawRecords(bytes: bytes, ranges: ranges), resumeAfter: nil, origin: path)
     }
 }

@@ -1,17 +1,14 @@
-import ActiveCampaign
 import Parquet
 
-/// Holds an endpoint's schema during a run: converts flattened records to typed rows, and reports
-/// the new columns and widenings that a batch needs before its rows can be written.
+/// Holds an endpoint's schema during a run: works out the new columns and widenings that pending rows need,
+/// and appends the rows to the Parquet columns once they fit.
 final class SchemaTracker {
     private(set) var schema: EndpointSchema
     private var indexByName: [String: Int] = [:]
     private var lowercasedNames: Set<String> = []
-    /// Names known to be objects (see `RecordFlattener`).
-    var objectPaths: Set<String> = []
-    /// Columns seen only with null values so far; added as STRING when the schema is first fixed.
-    private var nullOnlyNames: [String] = []
-    private var nullOnlySet: Set<String> = []
+    /// Per data column, the shredder field holding its values (-1: none seen in this run).
+    private var columnField: [Int] = []
+    private var mappedFieldCount = 0
 
     /// Parquet columns appended to every file after the data columns.
     static let extractedAtColumn = "_extracted_at"
@@ -29,45 +26,46 @@ final class SchemaTracker {
         ])
     }
 
-    /// Changes needed so that every field of `records` fits; nothing is applied. Widening can make an
-    /// earlier value stop fitting (an integer beyond 2^53 in a column widened to DOUBLE), so the records
-    /// are checked again until no column changes.
-    func requiredChanges(for records: [[FlatField]], origin: (Int) -> String) -> [PendingChange] {
-        var changes: [String: PendingChange] = [:]
-        var order: [String] = []
-        var changed = true
-        while changed {
-            changed = scan(records, origin: origin, changes: &changes, order: &order)
+    /// Changes needed so that every value of `rows` fits; nothing is applied. Fields seen only as null
+    /// need none (see `addNullOnlyColumns`).
+    func requiredChanges(for fields: [FieldValues], rows: Range<Int>, origin: (Int) -> String) -> [PendingChange] {
+        var changes: [PendingChange] = []
+        for field in fields {
+            let current = indexByName[field.name].map { schema.columns[$0].type }
+            guard let (type, causeRow) = Self.requiredType(of: field, rows: rows, current: current) else { continue }
+            changes.append(PendingChange(column: field.name, from: current, to: type, cause: origin(causeRow)))
         }
-        return order.map { changes[$0]! }
+        return changes
     }
 
-    /// One pass of `requiredChanges`; returns whether it changed anything.
-    private func scan(_ records: [[FlatField]], origin: (Int) -> String, changes: inout [String: PendingChange], order: inout [String]) -> Bool {
-        var changed = false
-        for (r, fields) in records.enumerated() {
-            for field in fields {
-                let current: InferredType? = changes[field.name]?.to ?? indexByName[field.name].map { schema.columns[$0].type }
-                if let current {
-                    if ValueTyping.convert(field.value, to: current) != nil { continue }
-                    var target = current.widened(with: ValueTyping.narrowestType(of: field.value) ?? .string)
-                    if ValueTyping.convert(field.value, to: target) == nil { target = .string }
-                    if changes[field.name] == nil { order.append(field.name) }
-                    changes[field.name] = PendingChange(
-                        column: field.name, from: indexByName[field.name].map { schema.columns[$0].type },
-                        to: target, cause: changes[field.name]?.cause ?? origin(r))
-                    changed = true
-                } else if let type = ValueTyping.narrowestType(of: field.value) {
-                    order.append(field.name)
-                    changes[field.name] = PendingChange(column: field.name, from: nil, to: type, cause: origin(r))
-                    changed = true
-                } else if !nullOnlySet.contains(field.name) {
-                    nullOnlySet.insert(field.name)
-                    nullOnlyNames.append(field.name)
-                }
+    /// The type `field` needs for `rows` when `current` does not do, and the first row that forced it.
+    private static func requiredType(of field: FieldValues, rows: Range<Int>, current: InferredType?) -> (InferredType, Int)? {
+        var type = current
+        var causeRow: Int?
+        field.forEach(in: rows) { row, kind, bytes in
+            if kind == .absent || kind == .null { return true }
+            if let type, ValueTyping.convert(kind, bytes, to: type) != nil { return true }
+            let narrowest = ValueTyping.narrowestType(kind, bytes)
+            if let existing = type {
+                var widened = existing.widened(with: narrowest ?? .string)
+                if ValueTyping.convert(kind, bytes, to: widened) == nil { widened = .string }
+                type = widened
+            } else {
+                type = narrowest
+            }
+            if causeRow == nil, type != nil { causeRow = row }
+            return true
+        }
+        guard var type, let causeRow, type != current else { return nil }
+        if type == .double {
+            // Widening made earlier values convert again: an integer beyond 2^53 does not fit a DOUBLE.
+            field.forEach(in: rows) { _, kind, bytes in
+                guard ValueTyping.convert(kind, bytes, to: .double) == nil else { return true }
+                type = .string
+                return false
             }
         }
-        return changed
+        return (type, causeRow)
     }
 
     func apply(_ changes: [PendingChange]) {
@@ -80,43 +78,50 @@ final class SchemaTracker {
         }
     }
 
-    /// Adds the columns seen only as null (as STRING); returns them as changes for the manifest.
-    func addNullOnlyColumns(cause: String) -> [PendingChange] {
-        let added = nullOnlyNames.filter { indexByName[$0] == nil }.map {
-            PendingChange(column: $0, from: nil, to: .string, cause: cause)
+    /// Fields seen only as null so far get a STRING column; returns them as changes for the manifest.
+    func addNullOnlyColumns(_ fields: [FieldValues], cause: String) -> [PendingChange] {
+        let added = fields.filter { indexByName[$0.name] == nil }.map {
+            PendingChange(column: $0.name, from: nil, to: .string, cause: cause)
         }
         apply(added)
-        nullOnlyNames.removeAll()
-        nullOnlySet.removeAll()
         return added
     }
 
-    /// Converts records into `cells` (row after row, one cell per data column; the buffer is reused).
-    /// Returns the first field that does not fit the current schema (a new column or a value needing a
-    /// wider type): the caller works out the schema change and converts again. Nil when all fit.
-    func typedRows(_ records: [[FlatField]], into cells: inout [CellValue]) -> FlatField? {
-        let width = schema.columns.count
-        let needed = records.count * width
-        if cells.count < needed { cells.append(contentsOf: repeatElement(.null, count: needed - cells.count)) }
-        for (r, fields) in records.enumerated() {
-            let base = r * width
-            for i in base..<base + width { cells[i] = .null }
-            for field in fields {
-                guard let index = indexByName[field.name] else {
-                    if case .null = field.value { continue }  // a key seen only as null adds no column after inference
-                    return field
-                }
-                guard let cell = ValueTyping.convert(field.value, to: schema.columns[index].type) else { return field }
-                cells[base + index] = cell
+    /// Appends `rows` to the data columns (the first `schema.columns.count` of `columns`), after
+    /// `requiredChanges` found nothing to change. A field without a column holds only nulls: it adds none.
+    func append(_ fields: [FieldValues], rows: Range<Int>, to columns: [ColumnWriter]) throws {
+        mapFields(fields)
+        for (index, column) in schema.columns.enumerated() {
+            let writer = columns[index]
+            let fieldIndex = columnField[index]
+            guard fieldIndex >= 0 else {
+                for _ in rows { try writer.appendNull() }
+                continue
             }
+            var failure: (any Error)?
+            fields[fieldIndex].forEach(in: rows) { _, kind, bytes in
+                do {
+                    guard let value = ValueTyping.convert(kind, bytes, to: column.type) else {
+                        throw ValueDoesNotFit(column: column.name, type: column.type, value: String(decoding: bytes, as: UTF8.self))
+                    }
+                    try value.append(to: writer)
+                    return true
+                } catch {
+                    failure = error
+                    return false
+                }
+            }
+            if let failure { throw failure }
         }
-        return nil
     }
 
-    /// The error for a field that still does not fit after the schema changes were applied.
-    func doesNotFit(_ field: FlatField) -> ValueDoesNotFit {
-        let type = indexByName[field.name].map { schema.columns[$0].type }
-        return ValueDoesNotFit(column: field.name, type: type, value: field.value.compactText)
+    private func mapFields(_ fields: [FieldValues]) {
+        guard columnField.count != schema.columns.count || mappedFieldCount != fields.count else { return }
+        columnField = Array(repeating: -1, count: schema.columns.count)
+        for (fieldIndex, field) in fields.enumerated() {
+            if let column = indexByName[field.name] { columnField[column] = fieldIndex }
+        }
+        mappedFieldCount = fields.count
     }
 
     private func addColumn(_ name: String, _ type: InferredType) {

@@ -3,6 +3,13 @@
 // MySQL zero dates. Byte-level and allocation-free: this runs for every string value.
 
 enum TextValueParser {
+    /// Runs one of the parsers on a `String`'s UTF-8.
+    @inline(__always)
+    static func withUTF8<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        var text = text
+        return text.withUTF8(body)
+    }
+
     /// Canonical integer: optional '-', no leading zeros, no '+', within Int64; "-0" is not canonical.
     static func canonicalInteger(_ s: UnsafeBufferPointer<UInt8>) -> Int64? {
         var i = 0

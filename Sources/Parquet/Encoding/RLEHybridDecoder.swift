@@ -61,14 +61,6 @@ struct RLEHybridDecoder {
     }
 
     private mutating func readVarint() throws(ParquetError) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let byte = try readByte()
-            result |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return result }
-            shift += 7
-            guard shift < 64 else { throw .corruptFile("varint too long") }
-        }
+        try bytes.readULEB128(at: &position, end: end, what: "RLE")
     }
 }

@@ -89,7 +89,7 @@ struct RLEHybridEncoder {
     }
 
     private mutating func flushRepeatedRun() {
-        writeVarint(UInt64(repeatCount) << 1)
+        output.appendULEB128(UInt64(repeatCount) << 1)
         var value = currentValue
         for _ in 0..<((bitWidth + 7) / 8) {
             output.append(UInt8(truncatingIfNeeded: value))
@@ -117,15 +117,6 @@ struct RLEHybridEncoder {
             literalHeaderIndex = nil
             literalCount = 0
         }
-    }
-
-    private mutating func writeVarint(_ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            output.append(UInt8(v & 0x7F) | 0x80)
-            v >>= 7
-        }
-        output.append(UInt8(v))
     }
 }
 

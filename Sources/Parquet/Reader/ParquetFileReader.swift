@@ -114,6 +114,8 @@ public final class ParquetFileReader {
         switch header.encoding {
         case .plain:
             decoded = try PlainDecoder.decode(body, cursor: &cursor, count: present, type: type)
+        case .deltaByteArray where type == .byteArray:
+            decoded = try DeltaByteArray.decode(body, cursor: &cursor, count: present).map(ParquetValue.bytes)
         case .rleDictionary, .plainDictionary:
             guard cursor < body.count || present == 0 else { throw .corruptFile("dictionary page body is empty") }
             if present == 0 {

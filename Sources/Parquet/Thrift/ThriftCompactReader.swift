@@ -127,15 +127,7 @@ struct ThriftCompactReader {
     }
 
     private mutating func readVarint() throws(ParquetError) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let byte = try readByte()
-            result |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return result }
-            shift += 7
-            guard shift < 64 else { throw .corruptFile("thrift varint too long") }
-        }
+        try bytes.readULEB128(at: &position, end: bytes.count, what: "thrift")
     }
 
     private func unzigzag(_ n: UInt64) -> Int64 {

@@ -1,6 +1,6 @@
 // One column's writer within the current row group: typed appends go straight into the page's
 // encoded buffer (PLAIN bytes or dictionary indices) with no per-value object; full pages are
-// encoded, compressed and kept in memory until the row group is flushed.
+// encoded here, compressed by the codec (on a second core) and kept in memory until the row group is flushed.
 
 public final class ColumnWriter {
     public let column: Column
@@ -20,11 +20,16 @@ public final class ColumnWriter {
     private var usesDictionary: Bool
     private var fixedDictionary: FixedWidthDictionary
     private var byteArrayDictionary = ByteArrayDictionary()
-    private var dataPages: [UInt8] = []
+    private let dataPages: CompressedPages
     private var dictionaryDataPageCount: Int32 = 0
-    private var plainDataPageCount: Int32 = 0
-    private var chunkUncompressedSize = 0
-    private var chunkStoredSize = 0
+    /// The chunk's dictionary page (header + stored body) once emitted, and its sizes.
+    private var dictionaryPage: [UInt8] = []
+    private var dictionaryPageSizes = (uncompressed: 0, stored: 0)
+    /// Pages without the dictionary: PLAIN, or DELTA_BYTE_ARRAY for strings (`WriterProperties.deltaEncodedStrings`).
+    private let fallbackEncoding: Encoding
+    private var fallbackDataPageCount: Int32 = 0
+    /// Uncompressed bytes of the data pages handed to the codec (for row-group sizing).
+    private var submittedBodySize = 0
     private var chunkNonNullCount = 0
     private(set) var valueCount = 0
     private var statistics = StatisticsAccumulator()
@@ -34,9 +39,11 @@ public final class ColumnWriter {
         self.physicalType = column.type.physicalType
         self.properties = properties
         self.codec = codec
+        self.dataPages = CompressedPages(spill: codec.spill)
         // Parquet: BOOLEAN is never dictionary-encoded.
         self.usesDictionary = properties.dictionaryEnabled && physicalType != .boolean
         self.fixedDictionary = FixedWidthDictionary(byteWidth: physicalType == .int32 ? 4 : 8)
+        self.fallbackEncoding = physicalType == .byteArray && properties.deltaEncodedStrings ? .deltaByteArray : .plain
     }
 
     // MARK: Appends
@@ -129,7 +136,7 @@ public final class ColumnWriter {
         if usesDictionary && dictionaryByteCount > properties.dictionaryPageSizeLimit {
             // Parquet allows a chunk to switch to PLAIN pages after its dictionary pages (parquet-format#404).
             try finishPage()
-            usesDictionary = false
+            if usesDictionary { try abandonDictionary() }
             return
         }
         if pageValueCount >= properties.dataPageRowLimit || estimatedPageSize >= properties.dataPageSize {
@@ -155,12 +162,12 @@ public final class ColumnWriter {
 
     /// Uncompressed bytes of this chunk so far, pending page included (for row-group sizing).
     var estimatedUncompressedSize: Int {
-        chunkUncompressedSize + estimatedPageSize + definitionLevels.count / 8 + dictionaryByteCount
+        submittedBodySize + estimatedPageSize + definitionLevels.count / 8 + dictionaryByteCount
     }
 
     /// Bytes held in memory by this column (compressed pages, the open page and the dictionary).
     var bufferedByteCount: Int {
-        dataPages.count + plainValues.count + dictionaryIndices.count * 4 + definitionLevels.count + dictionaryByteCount
+        dataPages.byteCount + dictionaryPage.count + plainValues.count + dictionaryIndices.count * 4 + definitionLevels.count + dictionaryByteCount
     }
 
     // MARK: Pages
@@ -169,41 +176,62 @@ public final class ColumnWriter {
         guard pageValueCount > 0 else { return }
         // A page of nulls only (an empty dictionary so far) is written PLAIN: there is nothing to index.
         let pageUsesDictionary = usesDictionary && dictionaryEntryCount > 0
-        codec.body.removeAll(keepingCapacity: true)
+        var body: [UInt8] = []
+        body.reserveCapacity(definitionLevels.count / 8 + 16 + (pageUsesDictionary ? dictionaryIndices.count * 4 : plainValues.count))
         if !column.isRequired {
-            appendDefinitionLevels(to: &codec.body)
+            appendDefinitionLevels(to: &body)
         }
         if pageUsesDictionary {
             // RLE_DICTIONARY page body: 1 byte bit width, then the hybrid-encoded indices with no length prefix.
             let bitWidth = max(1, BitPacking.bitWidth(of: UInt32(max(0, dictionaryEntryCount - 1))))
-            codec.body.append(UInt8(bitWidth))
+            body.append(UInt8(bitWidth))
             var encoder = RLEHybridEncoder(bitWidth: bitWidth)
             for index in dictionaryIndices { encoder.put(index) }
-            codec.body.append(contentsOf: encoder.finish())
+            body.append(contentsOf: encoder.finish())
         } else if physicalType == .boolean {
-            appendBitPackedBooleans(to: &codec.body)
+            appendBitPackedBooleans(to: &body)
+        } else if fallbackEncoding == .deltaByteArray {
+            DeltaByteArray.encode(plain: plainValues, count: pageValueCount - pageNullCount, into: &body)
         } else {
-            codec.body.append(contentsOf: plainValues)
+            body.append(contentsOf: plainValues)
         }
         let header = PageHeader(
             type: .dataPage, uncompressedPageSize: 0, compressedPageSize: 0,
             dataPage: DataPageHeader(
                 numValues: Int32(pageValueCount),
-                encoding: pageUsesDictionary ? .rleDictionary : .plain,
+                encoding: pageUsesDictionary ? .rleDictionary : fallbackEncoding,
                 definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle))
-        let sizes = try codec.emitPage(header, into: &dataPages)
-        chunkUncompressedSize += sizes.uncompressed
-        chunkStoredSize += sizes.stored
-        if pageUsesDictionary { dictionaryDataPageCount += 1 } else { plainDataPageCount += 1 }
+        submittedBodySize += body.count
+        codec.emitDataPage(header, body: body, into: dataPages)
+        if pageUsesDictionary { dictionaryDataPageCount += 1 } else { fallbackDataPageCount += 1 }
         definitionLevels.removeAll(keepingCapacity: true)
         plainValues.removeAll(keepingCapacity: true)
         dictionaryIndices.removeAll(keepingCapacity: true)
         pageValueCount = 0
         pageNullCount = 0
         if pageUsesDictionary && dictionaryEntryCount > chunkNonNullCount / 2 {
-            // Mostly distinct values: the dictionary costs more than it saves; the rest of the chunk is PLAIN.
-            usesDictionary = false
+            // Mostly distinct values: the dictionary costs more than it saves; the rest of the chunk goes without.
+            try abandonDictionary()
         }
+    }
+
+    /// The rest of the chunk is written without the dictionary, so its page is final: it is emitted now and the
+    /// dictionary's memory freed, instead of being held until the row group ends.
+    private func abandonDictionary() throws(ParquetError) {
+        usesDictionary = false
+        try emitDictionaryPage()
+        fixedDictionary = FixedWidthDictionary(byteWidth: physicalType == .int32 ? 4 : 8)
+        byteArrayDictionary = ByteArrayDictionary()
+    }
+
+    /// Emits the chunk's dictionary page once, if data pages used the dictionary.
+    private func emitDictionaryPage() throws(ParquetError) {
+        guard dictionaryDataPageCount > 0, dictionaryPage.isEmpty else { return }
+        let body = physicalType == .byteArray ? byteArrayDictionary.plainBytes : fixedDictionary.plainBytes
+        let header = PageHeader(
+            type: .dictionaryPage, uncompressedPageSize: 0, compressedPageSize: 0,
+            dictionaryPage: DictionaryPageHeader(numValues: Int32(dictionaryEntryCount), encoding: .plain))
+        dictionaryPageSizes = try codec.emitPage(header, body: body, into: &dictionaryPage)
     }
 
     /// v1 definition levels: 4-byte little-endian length, then the hybrid encoding at bit width 1.
@@ -236,7 +264,7 @@ public final class ColumnWriter {
 
     struct ChunkOutput {
         var dictionaryPage: [UInt8]
-        var dataPages: [UInt8]
+        var dataPages: CompressedPages.Contents
         /// Offsets relative to the chunk start; the file writer adds the chunk's file position.
         var metadata: ColumnChunkMetadata
     }
@@ -244,21 +272,11 @@ public final class ColumnWriter {
     /// Ends the column chunk of the current row group and resets for the next one.
     func finishChunk() throws(ParquetError) -> ChunkOutput {
         try finishPage()
-        var dictionaryPage: [UInt8] = []
-        if dictionaryDataPageCount > 0 {
-            codec.body.removeAll(keepingCapacity: true)
-            if physicalType == .byteArray {
-                codec.body.append(contentsOf: byteArrayDictionary.plainBytes)
-            } else {
-                codec.body.append(contentsOf: fixedDictionary.plainBytes)
-            }
-            let header = PageHeader(
-                type: .dictionaryPage, uncompressedPageSize: 0, compressedPageSize: 0,
-                dictionaryPage: DictionaryPageHeader(numValues: Int32(dictionaryEntryCount), encoding: .plain))
-            let sizes = try codec.emitPage(header, into: &dictionaryPage)
-            chunkUncompressedSize += sizes.uncompressed
-            chunkStoredSize += sizes.stored
-        }
+        try emitDictionaryPage()
+        codec.drain()
+        let pages = try dataPages.take()
+        let chunkUncompressedSize = pages.uncompressedSize + dictionaryPageSizes.uncompressed
+        let chunkStoredSize = pages.storedSize + dictionaryPageSizes.stored
         var encodings: [Encoding] = [.plain, .rle]
         var encodingStats: [PageEncodingStats] = []
         if dictionaryDataPageCount > 0 {
@@ -266,8 +284,9 @@ public final class ColumnWriter {
             encodingStats.append(PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1))
             encodingStats.append(PageEncodingStats(pageType: .dataPage, encoding: .rleDictionary, count: dictionaryDataPageCount))
         }
-        if plainDataPageCount > 0 {
-            encodingStats.append(PageEncodingStats(pageType: .dataPage, encoding: .plain, count: plainDataPageCount))
+        if fallbackDataPageCount > 0 {
+            if fallbackEncoding != .plain { encodings.append(fallbackEncoding) }
+            encodingStats.append(PageEncodingStats(pageType: .dataPage, encoding: fallbackEncoding, count: fallbackDataPageCount))
         }
         let metadata = ColumnChunkMetadata(
             physicalType: physicalType,
@@ -282,7 +301,7 @@ public final class ColumnWriter {
             statistics: properties.statisticsEnabled
                 ? statistics.statistics(for: physicalType, maxValueLength: properties.statisticsMaxValueLength) : nil,
             encodingStats: properties.encodingStatsEnabled ? encodingStats : nil)
-        let output = ChunkOutput(dictionaryPage: dictionaryPage, dataPages: dataPages, metadata: metadata)
+        let output = ChunkOutput(dictionaryPage: dictionaryPage, dataPages: pages, metadata: metadata)
         resetChunk()
         return output
     }
@@ -291,11 +310,11 @@ public final class ColumnWriter {
         usesDictionary = properties.dictionaryEnabled && physicalType != .boolean
         fixedDictionary = FixedWidthDictionary(byteWidth: physicalType == .int32 ? 4 : 8)
         byteArrayDictionary = ByteArrayDictionary()
-        dataPages = []
+        dictionaryPage = []
+        dictionaryPageSizes = (0, 0)
         dictionaryDataPageCount = 0
-        plainDataPageCount = 0
-        chunkUncompressedSize = 0
-        chunkStoredSize = 0
+        fallbackDataPageCount = 0
+        submittedBodySize = 0
         chunkNonNullCount = 0
         valueCount = 0
         statistics.reset()

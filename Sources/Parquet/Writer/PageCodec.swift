@@ -1,14 +1,51 @@
-// Compression of page bodies, shared by every column of one writer (one zlib stream, reused).
+import Dispatch
+import Synchronization
+
+// Compression of page bodies for one writer. Data pages are compressed on a second core by
+// `PageCompressionWorker` while the caller encodes the next ones; dictionary pages (one per chunk) are
+// compressed in place.
 
 final class PageCodec {
     let codec: CompressionCodec
-    private let gzip: GzipCompressor?
-    /// Reused across pages: the uncompressed body being assembled and the compressed output.
-    var body: [UInt8] = []
-    private var compressed: [UInt8] = []
+    /// Where compressed data pages wait for their row group (`WriterProperties.pageSpillDirectory`); nil: memory.
+    let spill: PageSpill?
+    private let local: PageCompression
+    private let worker: PageCompressionWorker?
 
     init(properties: WriterProperties) throws(ParquetError) {
         codec = properties.compression
+        spill = try properties.pageSpillDirectory.map { (directory) throws(ParquetError) in try PageSpill(directory: directory) }
+        local = try PageCompression(properties: properties)
+        worker = properties.compression != .uncompressed && properties.backgroundCompression
+            ? PageCompressionWorker(compression: try PageCompression(properties: properties)) : nil
+    }
+
+    /// Compresses `body` now and appends page header + stored body to `chunk`; returns (header + uncompressed, header + stored) sizes.
+    func emitPage(_ header: PageHeader, body: [UInt8], into chunk: inout [UInt8]) throws(ParquetError) -> (uncompressed: Int, stored: Int) {
+        try local.emit(header, body: body, into: &chunk)
+    }
+
+    /// Hands a data page to the worker (or compresses it now without one); it lands in `pages` in submission order.
+    func emitDataPage(_ header: PageHeader, body: [UInt8], into pages: CompressedPages) {
+        if let worker {
+            worker.submit(header, body: body, into: pages)
+        } else {
+            pages.add { (chunk) throws(ParquetError) in try local.emit(header, body: body, into: &chunk) }
+        }
+    }
+
+    /// Waits until every submitted page is in its `CompressedPages`.
+    func drain() {
+        worker?.drain()
+    }
+}
+
+/// One zlib stream and its output buffer: used by one thread at a time.
+final class PageCompression {
+    private let gzip: GzipCompressor?
+    private var compressed: [UInt8] = []
+
+    init(properties: WriterProperties) throws(ParquetError) {
         switch properties.compression {
         case .uncompressed:
             gzip = nil
@@ -20,11 +57,9 @@ final class PageCodec {
         default:
             throw .unsupported("codec \(properties.compression); use UNCOMPRESSED or GZIP")
         }
-        body.reserveCapacity(1 << 20)
     }
 
-    /// Compresses `body` and appends page header + stored body to `chunk`; returns (header + uncompressed, header + stored) sizes.
-    func emitPage(_ header: PageHeader, into chunk: inout [UInt8]) throws(ParquetError) -> (uncompressed: Int, stored: Int) {
+    func emit(_ header: PageHeader, body: [UInt8], into chunk: inout [UInt8]) throws(ParquetError) -> (uncompressed: Int, stored: Int) {
         var header = header
         header.uncompressedPageSize = Int32(body.count)
         if let gzip {
@@ -41,5 +76,99 @@ final class PageCodec {
             chunk.append(contentsOf: body)
             return (headerBytes.count + body.count, headerBytes.count + body.count)
         }
+    }
+}
+
+/// A column chunk's data pages, stored (header + compressed body) in the order they were submitted: in memory,
+/// or in the writer's `PageSpill`.
+final class CompressedPages: Sendable {
+    struct Contents: Sendable {
+        /// The pages, when kept in memory.
+        var bytes: [UInt8] = []
+        /// Where the pages are in the spill file, when spilled.
+        var extents: [Range<Int64>] = []
+        var uncompressedSize = 0
+        var storedSize = 0
+        var failure: ParquetError?
+
+        /// Hands the pages to `write` in order.
+        func write(from spill: PageSpill?, to write: (UnsafeRawBufferPointer) throws(ParquetError) -> Void) throws(ParquetError) {
+            if let spill {
+                try spill.copy(extents, to: write)
+            } else if !bytes.isEmpty {
+                try bytes.withUnsafeBytesTyped { (raw) throws(ParquetError) in try write(raw) }
+            }
+        }
+    }
+
+    private let spill: PageSpill?
+    private let contents = Mutex(Contents())
+
+    init(spill: PageSpill?) {
+        self.spill = spill
+    }
+
+    /// Runs `emit` and stores its bytes under the lock; records its sizes, or its error for `take()`.
+    func add(_ emit: (inout [UInt8]) throws(ParquetError) -> (uncompressed: Int, stored: Int)) {
+        contents.withLock { contents in
+            guard contents.failure == nil else { return }
+            do throws(ParquetError) {
+                let sizes: (uncompressed: Int, stored: Int)
+                if let spill {
+                    var page: [UInt8] = []
+                    sizes = try emit(&page)
+                    contents.extents.append(try spill.append(page))
+                } else {
+                    sizes = try emit(&contents.bytes)
+                }
+                contents.uncompressedSize += sizes.uncompressed
+                contents.storedSize += sizes.stored
+            } catch {
+                contents.failure = error
+            }
+        }
+    }
+
+    /// Bytes of pages held in memory (none when spilled).
+    var byteCount: Int { contents.withLock { $0.bytes.count } }
+
+    /// Everything stored so far (the chunk is complete once the codec was drained); empties the collector.
+    func take() throws(ParquetError) -> Contents {
+        let taken = contents.withLock { contents in
+            defer { contents = Contents() }
+            return contents
+        }
+        if let failure = taken.failure { throw failure }
+        return taken
+    }
+}
+
+/// Compresses data pages on its own thread, one at a time in submission order. At most `capacity` pages
+/// wait, so a writer that encodes faster than zlib compresses waits instead of buffering without bound.
+final class PageCompressionWorker: Sendable {
+    /// `PageCompression` is a class with mutable state: it is only ever used on `queue`.
+    private struct CompressionOnQueue: @unchecked Sendable {
+        let compression: PageCompression
+    }
+
+    private let queue = DispatchQueue(label: "parquet.page-compression")
+    private let slots: DispatchSemaphore
+    private let compression: CompressionOnQueue
+
+    init(compression: PageCompression, capacity: Int = 4) {
+        self.compression = CompressionOnQueue(compression: compression)
+        slots = DispatchSemaphore(value: capacity)
+    }
+
+    func submit(_ header: PageHeader, body: [UInt8], into pages: CompressedPages) {
+        slots.wait()
+        queue.async { [compression, slots] in
+            pages.add { (chunk) throws(ParquetError) in try compression.compression.emit(header, body: body, into: &chunk) }
+            slots.signal()
+        }
+    }
+
+    func drain() {
+        queue.sync {}
     }
 }

@@ -71,6 +71,15 @@ public final class ParquetWriter {
         }
     }
 
+    /// Marks the end of `count` rows appended column by column (every column received `count` values or nulls).
+    public func endRows(_ count: Int) throws(ParquetError) {
+        guard !isClosed else { throw .writerClosed }
+        bufferedRowCount += count
+        if bufferedRowCount >= properties.rowGroupRowLimit || estimatedRowGroupSize >= properties.rowGroupByteLimit {
+            try flushRowGroup()
+        }
+    }
+
     /// Writes the buffered rows as a row group now.
     public func flushRowGroup() throws(ParquetError) {
         guard !isClosed else { throw .writerClosed }
@@ -86,13 +95,14 @@ public final class ParquetWriter {
             let output = try column.finishChunk()
             let chunkStart = position
             try write(output.dictionaryPage)
-            try write(output.dataPages)
+            try output.dataPages.write(from: codec.spill) { (bytes) throws(ParquetError) in try write(bytes) }
             var metadata = output.metadata
             metadata.dataPageOffset += chunkStart
             metadata.dictionaryPageOffset = metadata.dictionaryPageOffset.map { $0 + chunkStart }
             totalByteSize += metadata.totalUncompressedSize
             chunks.append(metadata)
         }
+        codec.spill?.reset()
         rowGroups.append(RowGroupMetadata(columns: chunks, totalByteSize: totalByteSize, numRows: Int64(bufferedRowCount)))
         writtenRowCount += Int64(bufferedRowCount)
         bufferedRowCount = 0
@@ -139,8 +149,12 @@ public final class ParquetWriter {
     }
 
     private func write(_ bytes: [UInt8]) throws(ParquetError) {
+        try bytes.withUnsafeBytesTyped { (raw) throws(ParquetError) in try write(raw) }
+    }
+
+    private func write(_ bytes: UnsafeRawBufferPointer) throws(ParquetError) {
         guard !bytes.isEmpty else { return }
-        try bytes.withUnsafeBytesTyped { (raw) throws(ParquetError) in try sink.write(raw) }
+        try sink.write(bytes)
         position += Int64(bytes.count)
     }
 }

@@ -3,6 +3,11 @@ public struct WriterProperties: Sendable {
     public var compression: CompressionCodec = .gzip
     /// zlib level for GZIP (1-9). 6 is zlib's default; 9 costs far more for little gain on this data.
     public var compressionLevel: Int = 6
+    /// Compress data pages on a second thread while the next ones are encoded (same bytes either way).
+    public var backgroundCompression: Bool = true
+    /// When set, compressed pages wait for the end of their row group in an unlinked temporary file in this
+    /// folder instead of memory, so memory does not grow with the row-group size. Use the output's folder.
+    public var pageSpillDirectory: String?
     /// Target uncompressed size of a data page.
     public var dataPageSize: Int = 1 << 20
     /// Cap on rows per data page (arrow, parquet-java and arrow-rs use 20,000).
@@ -12,6 +17,9 @@ public struct WriterProperties: Sendable {
     /// ... or at this estimated uncompressed size.
     public var rowGroupByteLimit: Int = 128 << 20
     public var dictionaryEnabled: Bool = true
+    /// STRING pages without a dictionary (disabled, or given up on) use DELTA_BYTE_ARRAY instead of PLAIN: read
+    /// by pyarrow, DuckDB, polars, Spark and Trino, and far smaller before compression for URL-like values.
+    public var deltaEncodedStrings: Bool = true
     /// A chunk falls back to PLAIN once its dictionary page would exceed this size.
     public var dictionaryPageSizeLimit: Int = 1 << 20
     /// Chunk statistics, column orders and page encoding stats.
