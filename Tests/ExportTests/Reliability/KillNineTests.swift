@@ -18,13 +18,15 @@ import Testing
     @Test func killNineAtRandomMomentsThenFinishExactlyOnce() async throws {
         let kills = StressScale.count(fast: 3, stress: 21)
         let mock = MockConfiguration(
-            seed: 11, contacts: StressScale.count(fast: 8_000, stress: 40_000), deals: StressScale.count(fast: 1_500, stress: 8_000))
+            // More contacts than the ~10,000 rows held for type inference, so that checkpoints are committed mid-run.
+            seed: 11, contacts: StressScale.count(fast: 14_000, stress: 40_000), deals: StressScale.count(fast: 1_500, stress: 8_000))
         let endpoints = ["contacts", "deals", "tags", "notes"]
         try await ExportScenario.with("kill -9 during a backfill", mock: mock) { scenario in
             let arguments = scenario.runArguments(endpoints, ["--checkpoint-interval", "0.05", "--quiet"])
             var killed = 0
             var moments: [Moment: Int] = [:]
             var unreadable = 0
+            var resumable = 0
             var generator = SystemRandomNumberGenerator()
             for attempt in 0..<kills {
                 let process = try scenario.start(arguments)
@@ -46,6 +48,7 @@ import Testing
                 moments[moment, default: 0] += 1
                 let manifest = try #require(try? scenario.manifest(), "the manifest does not read after a kill (\(moment.rawValue))")
                 try scenario.expectWatermarksHonest(before: nil, failed: [])
+                if manifest.endpoints["contacts"]?.checkpoint != nil { resumable += 1 }
                 for endpoint in ["contacts", "deals"] where manifest.endpoints[endpoint]?.checkpoint != nil {
                     #expect(manifest.endpoints[endpoint]?.watermark == nil, "\(endpoint): watermark set while its first backfill is unfinished")
                 }
@@ -57,22 +60,30 @@ import Testing
             let final = try await scenario.run(arguments)
             #expect(final.status == 0, "the run after the kills failed: \(final.combined)")
             #expect(killed >= kills / 2, "only \(killed) of \(kills) runs were still running when killed: the backfill is too small")
+            #expect(resumable > 0, "no kill left a contacts checkpoint behind: resuming was never exercised")
             try scenario.checkValues(endpoints)
             let tally = try await scenario.tally(endpoints)
             #expect(tally.isExactlyOnce, "\(tally.summary)")
             let seen = Moment.allCases.compactMap { moment in moments[moment].map { "\(moment.rawValue) ×\($0)" } }.joined(separator: ", ")
             var result = ReliabilityResult(
                 scenario: "kill -9 at random and targeted moments, then one more run", tries: kills, tally: tally, exitCodes: [scenario.exitCodes],
-                note: "\(killed) killed; \(seen)")
+                note: "\(killed) killed, \(resumable) left a contacts checkpoint to resume; \(seen)")
             result.tally.unreadableFiles += unreadable
             ReliabilityResults.record(result)
         }
     }
 
-    /// Polls the tree until it shows `moment` (or 10 s pass, or the process ends).
+    /// Polls the tree until a contacts checkpoint is committed (so the kill lands mid-backfill, not at the start),
+    /// then until it shows `moment` (or 10 s pass, or the process ends).
     static func waitFor(_ moment: Moment, in lake: String, while process: StartedProcess) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        try await Task.sleep(for: .milliseconds(Int.random(in: 200...1_500)))
+        var deadline = ContinuousClock.now + .seconds(20)
+        while process.isRunning && ContinuousClock.now < deadline
+            && (try? ManifestStore.read(directory: lake))?.endpoints["contacts"]?.checkpoint == nil
+        {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try await Task.sleep(for: .milliseconds(Int.random(in: 0...300)))
+        deadline = ContinuousClock.now + .seconds(10)
         while process.isRunning && ContinuousClock.now < deadline {
             if moment == .writingManifest {
                 if FileManager.default.fileExists(atPath: lake + "/_manifest.json.tmp") || FileManager.default.fileExists(atPath: lake + "/_manifest.json.bak.tmp") { return }
