@@ -30,6 +30,12 @@ public struct MockConfiguration: Sendable {
     public var mutate: Int = 0
     /// List paths (e.g. `"lists"`) answered with 403 "You do not have permission to view lists." (reference §5).
     public var forbiddenPaths: Set<String> = []
+    /// Scripted faults on chosen requests (429 storms, 5xx bursts, broken bodies, stalls, resets).
+    public var faults: [MockFaultRule] = []
+    /// Unusual values injected into one endpoint's records.
+    public var shapes: MockDataShapes? = nil
+    /// How list pages write `meta.total`.
+    public var totalStyle: MockTotalStyle = .asAPI
     /// When set, one JSON line per request is appended to this file (never containing the API key).
     public var logPath: String? = nil
     /// The dataset's "current time": records' creation and update times spread over the two years before it.
@@ -50,7 +56,10 @@ public struct MockConfiguration: Sendable {
         mutate: Int = 0,
         forbiddenPaths: Set<String> = [],
         logPath: String? = nil,
-        now: Date = Date()
+        now: Date = Date(),
+        faults: [MockFaultRule] = [],
+        shapes: MockDataShapes? = nil,
+        totalStyle: MockTotalStyle = .asAPI
     ) {
         self.host = host
         self.port = port
@@ -67,5 +76,8 @@ public struct MockConfiguration: Sendable {
         self.forbiddenPaths = forbiddenPaths
         self.logPath = logPath
         self.now = now
+        self.faults = faults
+        self.shapes = shapes
+        self.totalStyle = totalStyle
     }
 }

@@ -1,6 +1,7 @@
 /// Response bodies: records key, side-loads and `meta` in the shapes of reference §6 and §8.
 extension MockDataset {
-    func writeRecord(_ endpoint: MockEndpoint, index: Int, times: RecordTimes?, into writer: inout JSONWriter) {
+    /// A record as the API would send it, before `MockDataShapes` are injected.
+    func writeBaseRecord(_ endpoint: MockEndpoint, index: Int, times: RecordTimes?, into writer: inout JSONWriter) {
         switch endpoint {
         case .contacts: writeContact(index: index, times: times ?? baseTimes(.contacts, index: index), into: &writer)
         case .deals: writeDeal(index: index, times: times ?? baseTimes(.deals, index: index), into: &writer)
@@ -43,7 +44,7 @@ extension MockDataset {
             writeRecords(endpoint, rows: rows, into: &writer)
             writer.key("meta")
             writer.beginObject()
-            writer.field("total", id: total)
+            writeTotal(total, into: &writer)
             writePageInput(query, into: &writer)
             writer.endObject()
         case .deals:
@@ -67,8 +68,7 @@ extension MockDataset {
                 writer.endObject()
             }
             // reference §2: meta.total is a JSON number on /deals only
-            writer.key("total")
-            writer.int(total)
+            writeTotal(total, number: true, into: &writer)
             writer.endObject()
         case .fields:
             writeFieldSideLoads(rows: rows, into: &writer)
@@ -93,7 +93,7 @@ extension MockDataset {
             writeRecords(endpoint, rows: rows, into: &writer)
             writer.key("meta")
             writer.beginObject()
-            writer.field("total", id: total)
+            writeTotal(total, into: &writer)
             writer.key("starts")
             writer.beginArray()
             for row in rows where row.index % 3 == 0 {
@@ -120,8 +120,28 @@ extension MockDataset {
     private func writeStringTotal(_ total: Int, into writer: inout JSONWriter) {
         writer.key("meta")
         writer.beginObject()
-        writer.field("total", id: total)
+        writeTotal(total, into: &writer)
         writer.endObject()
+    }
+
+    /// `"total":` in the configured `MockTotalStyle`; `number` is the API's own choice for this endpoint.
+    private func writeTotal(_ total: Int, number: Bool = false, into writer: inout JSONWriter) {
+        switch totalStyle {
+        case .absent:
+            return
+        case .number:
+            writer.key("total")
+            writer.int(total)
+        case .string:
+            writer.field("total", id: total)
+        case .asAPI:
+            if number {
+                writer.key("total")
+                writer.int(total)
+            } else {
+                writer.field("total", id: total)
+            }
+        }
     }
 
     /// reference §6.1: contacts' meta echoes the query in page_input.

@@ -14,6 +14,9 @@ public struct MockDataset: Sendable {
     let startSeconds: Int64
     /// Instants at which many records were touched by one bulk job, so that many share one `udate` second.
     let bulkUpdateSeconds: [Int64]
+    /// Unusual values injected into one endpoint's records, and how `meta.total` is written.
+    let shapes: MockDataShapes?
+    let totalStyle: MockTotalStyle
 
     /// Deal stages per pipeline (~5 each); `dealStages` ids are numbered pipeline after pipeline.
     static let stagesPerGroup = [4, 5, 6]
@@ -26,6 +29,8 @@ public struct MockDataset: Sendable {
         let start = nowSeconds - 2 * 365 * 86400
         startSeconds = start
         let span = nowSeconds - start
+        shapes = configuration.shapes
+        totalStyle = configuration.totalStyle
         bulkUpdateSeconds = (1...9).map { start + span * Int64($0) / 10 + Int64($0 * 137) }
     }
 

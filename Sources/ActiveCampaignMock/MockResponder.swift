@@ -58,6 +58,11 @@ struct MockResponder: HTTPResponder {
             return (fails ? status : nil, truncates ? 0.25 + Double(state.random.below(50)) / 100 : nil)
         }
         if let failure { return Self.serverError(failure) }
+        if !configuration.faults.isEmpty, let path = Self.listPath(request.uri.path),
+            let fault = server.state.withLock({ $0.fault(for: path, rules: configuration.faults) })
+        {
+            return faultResponse(fault, request)
+        }
 
         let (status, body) = route(request)
         if let truncation, status == 200, body.count > 1 {
@@ -65,6 +70,68 @@ struct MockResponder: HTTPResponder {
             return Self.json(200, Array(body[..<cut]))
         }
         return Self.json(status, body)
+    }
+
+    /// The list path (`contacts`, `dealStages`, ...) of a request to one of the mock's list endpoints.
+    static func listPath(_ path: String) -> String? {
+        guard path.hasPrefix("/api/3/") else { return nil }
+        let resource = path.dropFirst("/api/3/".count).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        return MockEndpoint(rawValue: resource)?.rawValue
+    }
+
+    /// The answer of a scripted fault; the body-breaking faults break the page the request would have got.
+    private func faultResponse(_ fault: MockFault, _ request: Request) -> Response {
+        switch fault {
+        case .status(let code, let retryAfter):
+            var response =
+                code == 429
+                ? Self.error(429, title: "Too Many Requests", detail: "Rate limit exceeded. Try again later.")
+                : (500...599).contains(code) ? Self.serverError(code) : Self.error(code, title: "Error", detail: "Injected status \(code).")
+            if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+            return response
+        case .nonJSONBody:
+            var headers = HTTPFields()
+            headers[.contentType] = "text/html"
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "<html><body><h1>Scheduled maintenance</h1></body></html>\n")))
+        case .emptyBody:
+            return Self.json(200, [])
+        case .missingRecordsKey:
+            return Self.json(200, Array("{\"meta\":{\"total\":\"0\"}}".utf8))
+        case .truncatedBody:
+            let body = route(request).1
+            return Self.json(200, Array(body[..<(body.count / 2)]))
+        case .stall(let seconds):
+            let body = route(request).1
+            return Self.streamed(body) { writer in
+                try await writer.write(ByteBuffer(bytes: Array(body[(body.count / 2)...])))
+                try await writer.finish(nil)
+            } afterHalf: {
+                try await Task.sleep(for: .seconds(seconds))
+            }
+        case .connectionReset:
+            let body = route(request).1
+            return Self.streamed(body) { _ in
+                throw MockConnectionReset()
+            } afterHalf: {}
+        }
+    }
+
+    /// A 200 whose announced length is the whole body: the first half is sent, `afterHalf` runs, then `rest`.
+    private static func streamed(
+        _ body: [UInt8], rest: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void,
+        afterHalf: @escaping @Sendable () async throws -> Void
+    ) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody(contentLength: body.count) { writer in
+                try await writer.write(ByteBuffer(bytes: Array(body[..<(body.count / 2)])))
+                try await afterHalf()
+                try await rest(&writer)
+            })
     }
 
     /// Status and JSON body of a request that passed auth, rate limit and fault injection.

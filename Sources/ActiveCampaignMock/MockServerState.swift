@@ -6,6 +6,19 @@ struct MockServerState: Sendable {
     var limiter: SlidingWindowRateLimiter?
     var random: SplitMix64
     var inFlight = 0
+    /// Requests seen per list path, and over all list paths under "", for `MockFaultRule`s.
+    var requestCounts: [String: Int] = [:]
+
+    /// Counts a request to `path` and returns the first scripted fault that applies to it.
+    mutating func fault(for path: String, rules: [MockFaultRule]) -> MockFault? {
+        let ordinal = requestCounts[path, default: 0]
+        let overall = requestCounts["", default: 0]
+        requestCounts[path] = ordinal + 1
+        requestCounts[""] = overall + 1
+        return rules.first { rule in
+            rule.path.map { $0 == path && rule.requests.contains(ordinal) } ?? rule.requests.contains(overall)
+        }?.fault
+    }
 
     subscript(endpoint: MockEndpoint) -> MutableRecordSet {
         get { endpoint == .contacts ? contacts : deals }

@@ -58,6 +58,15 @@ extension ActiveCampaignClient {
                 }
             }
             failures.append(failure)
+            if let retryAfter = failure.retryAfter, retryAfter > configuration.maxRetryAfter {
+                count(purpose) { $0.failures += 1 }
+                throw ActiveCampaignError(
+                    kind: .retriesExhausted, status: failure.status, request: requestDescription,
+                    message: redacted(
+                        "\(requestDescription) failed: the server answered \(failure.text) and asked to retry after "
+                            + "\(retryAfter.components.seconds) s (Retry-After), longer than the \(configuration.maxRetryAfter.components.seconds) s "
+                            + "a run waits; run again later"))
+            }
             guard attempt < retryPolicy.maxAttempts else { break }
             let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
             logger.warning(

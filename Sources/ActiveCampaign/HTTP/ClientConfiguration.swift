@@ -12,6 +12,9 @@ public struct ClientConfiguration: Sendable {
     public var backoffCap: Duration = .seconds(30)
     /// Shortest wait after a `Retry-After`, so `Retry-After: 0` does not spin.
     public var retryAfterFloor: Duration = .milliseconds(250)
+    /// Longest `Retry-After` honoured. A server that asks for more fails the request at once, with a message that
+    /// says so, instead of holding a nightly run asleep for hours.
+    public var maxRetryAfter: Duration = .seconds(120)
     /// Deadline of one attempt, body included.
     public var requestTimeout: Duration = .seconds(60)
     /// `limit` of list requests; the API caps it at 100 (reference §2).

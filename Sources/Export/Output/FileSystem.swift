@@ -9,12 +9,39 @@ enum FileSystem {
         var operation: String
         var path: String
         var code: Int32
+        /// Size of the write that failed, when known: with `freeBytes`, what a full disk lacks.
+        var bytesNeeded: Int?
+        var freeBytes: Int64?
+
+        init(operation: String, path: String, code: Int32, bytesNeeded: Int? = nil) {
+            self.operation = operation
+            self.path = path
+            self.code = code
+            self.bytesNeeded = bytesNeeded
+            if code == ENOSPC || code == EDQUOT { freeBytes = FileSystem.freeBytes(near: path) }
+        }
 
         var description: String {
             let reason = String(cString: strerror(code))
-            let advice = code == ENOSPC ? "; the disk is full: free space on that volume and run again (committed files and the manifest are intact)" : ""
-            return "cannot \(operation) \(path): \(reason)\(advice)"
+            guard code == ENOSPC || code == EDQUOT else { return "cannot \(operation) \(path): \(reason)" }
+            let needed = bytesNeeded.map { "this write needed \(FileSystem.byteCount(Int64($0))), " } ?? ""
+            let free = freeBytes.map { "\(FileSystem.byteCount($0)) free" } ?? "free space unknown"
+            return "cannot \(operation) \(path): \(reason) (\(needed)\(free)); the disk is full: free space on that volume "
+                + "and run again (committed files and the manifest are intact)"
         }
+    }
+
+    /// Bytes an unprivileged writer may still use on the volume holding `path` (or its folder).
+    static func freeBytes(near path: String) -> Int64? {
+        var info = statvfs()
+        for candidate in [path, (path as NSString).deletingLastPathComponent] where statvfs(candidate, &info) == 0 {
+            return Int64(info.f_bavail) * Int64(info.f_frsize)
+        }
+        return nil
+    }
+
+    static func byteCount(_ bytes: Int64) -> String {
+        bytes < 1 << 20 ? "\(bytes) bytes" : String(format: "%.1f MiB", Double(bytes) / Double(1 << 20))
     }
 
     static func rename(_ from: String, to: String) throws {
@@ -41,7 +68,7 @@ enum FileSystem {
                 let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    failure = Failure(operation: "write", path: temporary, code: errno)
+                    failure = Failure(operation: "write", path: temporary, code: errno, bytesNeeded: raw.count)
                     return
                 }
                 offset += n

@@ -46,7 +46,11 @@ final class PartFile {
 
     /// Ends rows appended column by column; `cursors` are theirs (nil for records without one).
     func endRows(cursors: ArraySlice<Int64?>) throws {
-        try writer.endRows(cursors.count)
+        do {
+            try writer.endRows(cursors.count)
+        } catch {
+            throw diskFullWithFigures(error)
+        }
         rows += cursors.count
         for case let cursor? in cursors {
             minCursor = min(minCursor ?? cursor, cursor)
@@ -56,11 +60,22 @@ final class PartFile {
 
     /// Makes the file durable and visible; returns its size.
     func commit() throws -> Int64 {
-        try writer.close()
+        do {
+            _ = try writer.close()
+        } catch {
+            throw diskFullWithFigures(error)
+        }
         try FileSystem.rename(temporaryPath, to: finalPath)
         try FileSystem.syncDirectory(folder)
         var info = stat()
         return stat(finalPath, &info) == 0 ? Int64(info.st_size) : 0
+    }
+
+    /// A full disk while the writer flushes says how much space is free there (issue #7). The size of the part
+    /// file is not known before its pages are compressed, so no "needed" figure is claimed.
+    private func diskFullWithFigures(_ error: ParquetError) -> any Error {
+        guard case let .io(path, operation, code, _) = error, code == ENOSPC || code == EDQUOT else { return error }
+        return FileSystem.Failure(operation: operation, path: path, code: code)
     }
 
     /// Removes the unfinished file (cancellation or failure).

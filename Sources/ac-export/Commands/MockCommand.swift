@@ -18,6 +18,26 @@ struct MockCommand: AsyncParsableCommand {
     @Option(help: "Latency added to every request, in milliseconds.") var latencyMs: Int = 0
     @Option(help: "Updates/inserts/deletes after each contacts or deals page.") var mutate: Int = 0
     @Option(help: "JSON-lines request log.") var log: String?
+    @Option(help: "meta.total as the API writes it (api), or always a string, a number, or absent.") var metaTotal: String = "api"
+    @Option(help: "Unusual values to inject, comma-separated: \(MockDataShape.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var shapes: String?
+    @Option(help: "List path whose records carry the --shapes.") var shapesPath: String = "contacts"
+
+    func validate() throws {
+        guard MockTotalStyle(rawValue: metaTotal) != nil else {
+            throw ValidationError("--meta-total must be one of \(MockTotalStyle.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        for name in shapeNames where MockDataShape(rawValue: name) == nil {
+            throw ValidationError("--shapes: unknown shape '\(name)'; allowed: \(MockDataShape.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard MockDataset.paths.contains(shapesPath) else {
+            throw ValidationError("--shapes-path must be one of \(MockDataset.paths.joined(separator: ", "))")
+        }
+    }
+
+    private var shapeNames: [String] {
+        (shapes ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
     func run() async throws {
         var configuration = MockConfiguration()
@@ -32,6 +52,10 @@ struct MockCommand: AsyncParsableCommand {
         configuration.latency = .milliseconds(latencyMs)
         configuration.mutate = mutate
         configuration.logPath = log
+        configuration.totalStyle = MockTotalStyle(rawValue: metaTotal) ?? .asAPI
+        if !shapeNames.isEmpty {
+            configuration.shapes = MockDataShapes(path: shapesPath, kinds: Set(shapeNames.compactMap(MockDataShape.init(rawValue:))))
+        }
         let server = MockServer(configuration: configuration)
         try await server.run { port in
             FileHandle.standardOutput.write(Data("mock ActiveCampaign API on http://127.0.0.1:\(port) (Api-Token: the --api-key value)\n".utf8))

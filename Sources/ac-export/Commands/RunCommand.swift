@@ -27,6 +27,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Requests in flight at once for the whole account.")
     var concurrency: Int = 3
 
+    @Option(help: "Seconds one request (its whole body included) may take before it is retried.")
+    var requestTimeout: Double = 60
+
     @Option(help: "GZIP level, 1-9.")
     var compressionLevel: Int = 6
 
@@ -49,6 +52,7 @@ struct RunCommand: AsyncParsableCommand {
         guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1...9") }
         guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive") }
         guard checkpointInterval > 0 else { throw ValidationError("--checkpoint-interval must be positive") }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
     }
@@ -67,6 +71,7 @@ struct RunCommand: AsyncParsableCommand {
         var clientConfiguration = ClientConfiguration()
         clientConfiguration.requestsPerSecond = rateLimit
         clientConfiguration.maxInFlight = concurrency
+        clientConfiguration.requestTimeout = .milliseconds(Int64(requestTimeout * 1000))
         if dryRun {
             guard let credentials = effective.credentials else {
                 throw UsageError(description: "--dry-run needs an account: set ACTIVECAMPAIGN_API_KEY and ACTIVECAMPAIGN_BASE_URL")

@@ -41,6 +41,8 @@ struct EffectiveConfiguration {
         let file = try options.config.map(ReplicationFile.load(path:))
         let dotEnv = try DotEnv.load(path: dotEnvPath)
         let configLabel = options.config.map { "config \($0)" } ?? "config"
+        if let path = options.config, file?.apiKey != nil { KeyFilePermissions.warnIfReadableByOthers(path) }
+        if dotEnv["ACTIVECAMPAIGN_API_KEY"] != nil { KeyFilePermissions.warnIfReadableByOthers(dotEnvPath) }
         var origins: [String: String] = [:]
 
         func pick(_ key: String, flag: String?, variable: String?, yaml: String?) -> String? {
