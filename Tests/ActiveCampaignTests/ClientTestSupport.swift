@@ -78,9 +78,22 @@ func fetchAll(_ client: ActiveCampaignClient, _ endpoint: Endpoint, window: Incr
 {
     var records: [JSONObject] = []
     for try await page in client.pages(of: endpoint, window: window, resumeFrom: resumeFrom) {
-        records += page.records
+        let objects = try parsedRecords(page)
+        // The skimmed ids must be what a full parse of each record finds.
+        #expect(page.recordIDs == objects.map(recordID), "\(page.requestDescription): skimmed ids differ from parsed ones")
+        records += objects
     }
     return records
+}
+
+/// A page's records as trees, parsed from the text the client kept.
+func parsedRecords(_ page: Page) throws -> [JSONObject] {
+    try page.records.ranges.map { range in
+        guard case .object(let object) = try JSONParser.parse(Array(page.records.bytes[range])) else {
+            throw JSONParseError(offset: range.lowerBound, reason: "not an object")
+        }
+        return object
+    }
 }
 
 /// The id of a record, as the API sends it (a string).

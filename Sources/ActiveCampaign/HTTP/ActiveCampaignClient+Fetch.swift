@@ -105,46 +105,29 @@ extension ActiveCampaignClient {
     }
 
     /// A 2xx body must be a JSON object, and hold the records array when one is expected. Empty and truncated
-    /// bodies happen (reference §1: SING sees empty 200s) and are retried.
+    /// bodies happen (reference §1: SING sees empty 200s) and are retried. Elements that are not objects are
+    /// kept: they count for paging, and the exporter reports and skips them.
     private static func parseBody(_ body: ByteBuffer, recordsKey: String?) -> Result<ListResponse, AttemptFailure> {
         guard body.readableBytes > 0 else {
             return .failure(AttemptFailure(label: "empty body", text: "empty 200 response body"))
         }
-        let parsed: JSONValue
+        let bytes = [UInt8](buffer: body)
+        let skim: PageSkim
         do {
-            parsed = try body.withUnsafeReadableBytes { try JSONParser.parse($0) }
+            skim = try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in try JSONScanner.skimPage(buffer, recordsKey: recordsKey) }
         } catch {
             return .failure(AttemptFailure(label: "invalid JSON", text: "\(error)"))
         }
-        guard case .object(let root) = parsed else {
-            return .failure(AttemptFailure(label: "invalid JSON", text: "the response body is not a JSON object"))
-        }
-        var records: [JSONObject] = []
-        var text = RawRecords(bytes: [], ranges: [])
+        var ranges: [Range<Int>] = []
         if let recordsKey {
-            guard case .array(let values)? = root[recordsKey] else {
+            guard case .array(let elements) = skim.records else {
                 return .failure(
                     AttemptFailure(label: "missing records key", text: "the response has no '\(recordsKey)' array"))
             }
-            records.reserveCapacity(values.count)
-            for value in values {
-                guard case .object(let record) = value else {
-                    return .failure(
-                        AttemptFailure(label: "invalid records", text: "'\(recordsKey)' holds a value that is not an object"))
-                }
-                records.append(record)
-            }
-            // The body parsed as a tree above, so the records array is where the skimmer finds it.
-            let bytes = [UInt8](buffer: body)
-            if case .array(let ranges)? = try? bytes.withUnsafeBufferPointer({ try JSONScanner.records(in: $0, key: recordsKey) }),
-                ranges.count == records.count
-            {
-                text = RawRecords(bytes: bytes, ranges: ranges)
-            } else {
-                text = RawRecords(records.map(JSONValue.object))
-            }
+            ranges = elements
         }
-        return .success(ListResponse(root: root, records: records, text: text, total: ListResponse.total(in: root), requestDescription: ""))
+        return .success(
+            ListResponse(records: RawRecords(bytes: bytes, ranges: ranges), recordIDs: skim.recordIDs, total: skim.total, requestDescription: ""))
     }
 
     /// The error of a non-retryable status, naming the cause and the fix (reference §5).

@@ -3,18 +3,22 @@
 /// column buffers. One place decides what is valid JSON and how strings decode:
 ///
 /// - strings are decoded as UTF-8 bytes; an escaped lone surrogate becomes U+FFFD (one bad escape in a note
-///   must not lose the page). Raw bytes are copied as they are: `lastStringIsASCII` tells the caller whether
-///   it must repair invalid UTF-8;
+///   must not lose the page) and `lastStringHasLoneSurrogate` says so. Raw bytes are copied as they are:
+///   `lastStringIsASCII` tells the caller whether it must check for (and repair) invalid UTF-8;
 /// - numbers are checked against the grammar and returned as their byte range (raw text, nothing lost);
-/// - nesting is limited to `maximumDepth`, so a hostile body is an error, not a stack overflow.
+/// - skipping and copying whole values is iterative, so any nesting depth costs memory, never stack.
 public struct JSONScanner {
-    /// Deepest array/object nesting accepted. API records nest three or four levels (forms `style`).
+    /// Deepest nesting the recursive tree parser (`JSONParser`) accepts, so a hostile body is an error, not a
+    /// stack overflow. API records nest three or four levels (forms `style`).
     public static let maximumDepth = 512
 
     public let bytes: UnsafeBufferPointer<UInt8>
     public var index: Int
     /// Whether the string read last held only ASCII bytes (then it is valid UTF-8 as it is).
     public private(set) var lastStringIsASCII = true
+    /// Whether the string read last by the escape path (`readString` returned nil) held a lone surrogate escape,
+    /// decoded as U+FFFD.
+    public private(set) var lastStringHasLoneSurrogate = false
 
     public init(bytes: UnsafeBufferPointer<UInt8>, index: Int = 0) {
         self.bytes = bytes
@@ -130,6 +134,7 @@ public struct JSONScanner {
     private mutating func decodeEscapedRest(opening: Int, high: UInt8, into decoded: inout [UInt8]) throws(JSONParseError) {
         var high = high
         var runStart = index
+        lastStringHasLoneSurrogate = false
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") || byte < 0x20 {
@@ -204,21 +209,26 @@ public struct JSONScanner {
         case 0xD800...0xDBFF:
             // A high surrogate pairs only with an immediately following `\uDC00`...`\uDFFF`.
             guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
-            else { return Unicode.Scalar.replacement }
+            else { return loneSurrogate() }
             let save = index
             index += 2
             let low = try readHex4()
             guard (0xDC00...0xDFFF).contains(low) else {
                 index = save  // not a pair: the next escape is decoded on its own
-                return Unicode.Scalar.replacement
+                return loneSurrogate()
             }
             let value = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
-            return Unicode.Scalar(value) ?? Unicode.Scalar.replacement
+            return Unicode.Scalar(value) ?? loneSurrogate()
         case 0xDC00...0xDFFF:
-            return Unicode.Scalar.replacement
+            return loneSurrogate()
         default:
-            return Unicode.Scalar(unit) ?? Unicode.Scalar.replacement
+            return Unicode.Scalar(unit) ?? loneSurrogate()
         }
+    }
+
+    private mutating func loneSurrogate() -> Unicode.Scalar {
+        lastStringHasLoneSurrogate = true
+        return Unicode.Scalar.replacement
     }
 
     private mutating func readHex4() throws(JSONParseError) -> UInt16 {
@@ -276,34 +286,78 @@ public struct JSONScanner {
         byte &- UInt8(ascii: "0") < 10
     }
 
-    // MARK: Skimming
+    // MARK: Whole values
 
-    /// Checks and skips one value of any kind (containers included, up to `maximumDepth` levels below `depth`).
-    public mutating func skipValue(depth: Int = 0) throws(JSONParseError) {
-        switch current {
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            let closing: UInt8 = current == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
-            let opening = index
-            guard depth < Self.maximumDepth else { throw failure("nesting deeper than \(Self.maximumDepth) levels") }
-            index += 1
-            if closesImmediately(closing) { return }
-            repeat {
-                skipWhitespace()
-                if closing == UInt8(ascii: "}") {
-                    try expectKey(objectOpenedAt: opening)
-                    try skipString()
-                    try expect(UInt8(ascii: ":"), "expected ':' after an object key")
-                    skipWhitespace()
+    /// Checks and skips one value of any kind, containers included.
+    public mutating func skipValue() throws(JSONParseError) {
+        var discard = DiscardedText()
+        try walkValue(into: &discard)
+    }
+
+    /// Checks the value at `index`, moves past it and appends its text without insignificant whitespace to
+    /// `text`. Strings and numbers are copied as they are: nothing is decoded, so nothing is lost.
+    public mutating func appendCompactValue(to text: inout [UInt8]) throws(JSONParseError) {
+        try walkValue(into: &text)
+    }
+
+    /// One loop over the value's tokens with an explicit stack of open containers, so that a record nested
+    /// 10,000 levels deep is read like any other (no recursion to overflow the stack).
+    private mutating func walkValue<Sink: JSONTextSink>(into sink: inout Sink) throws(JSONParseError) {
+        var openings: [Int] = []  // offsets of the open containers' brackets
+        while true {
+            skipWhitespace()
+            let start = index
+            switch current {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                let closing: UInt8 = current == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                sink.append(current)
+                index += 1
+                if !closesImmediately(closing) {
+                    openings.append(start)
+                    if closing == UInt8(ascii: "}") { try walkKey(objectOpenedAt: start, into: &sink) }
+                    continue
                 }
-                try skipValue(depth: depth + 1)
-            } while try continueContainer(closing: closing, opening: opening)
-        case UInt8(ascii: "\""): try skipString()
-        case UInt8(ascii: "t"): try expectLiteral("true")
-        case UInt8(ascii: "f"): try expectLiteral("false")
-        case UInt8(ascii: "n"): try expectLiteral("null")
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try readNumber()
-        default: throw unexpectedValueStart()
+                sink.append(closing)
+            case UInt8(ascii: "\""):
+                try skipString()
+                sink.append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            case UInt8(ascii: "t"):
+                try expectLiteral("true")
+                sink.append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            case UInt8(ascii: "f"):
+                try expectLiteral("false")
+                sink.append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            case UInt8(ascii: "n"):
+                try expectLiteral("null")
+                sink.append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                sink.append(UnsafeBufferPointer(rebasing: bytes[try readNumber()]))
+            default:
+                throw unexpectedValueStart()
+            }
+            // A value ended: close containers until one goes on with another member or element.
+            while let opening = openings.last {
+                let closing: UInt8 = bytes[opening] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                if try continueContainer(closing: closing, opening: opening) {
+                    sink.append(UInt8(ascii: ","))
+                    if closing == UInt8(ascii: "}") { try walkKey(objectOpenedAt: opening, into: &sink) }
+                    break
+                }
+                sink.append(closing)
+                openings.removeLast()
+            }
+            if openings.isEmpty { return }
         }
+    }
+
+    /// An object member's key and colon.
+    private mutating func walkKey<Sink: JSONTextSink>(objectOpenedAt opening: Int, into sink: inout Sink) throws(JSONParseError) {
+        try expectKey(objectOpenedAt: opening)
+        let start = index
+        try skipString()
+        sink.append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        try expect(UInt8(ascii: ":"), "expected ':' after an object key")
+        sink.append(UInt8(ascii: ":"))
     }
 
     public func unexpectedValueStart() -> JSONParseError {
@@ -314,4 +368,20 @@ public struct JSONScanner {
 extension Unicode.Scalar {
     /// U+FFFD, what undecodable text becomes.
     static let replacement = Unicode.Scalar(0xFFFD as UInt32)!
+}
+
+/// Where `walkValue` puts the text it reads.
+private protocol JSONTextSink {
+    mutating func append(_ byte: UInt8)
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension [UInt8]: JSONTextSink {
+    fileprivate mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) { append(contentsOf: bytes) }
+}
+
+/// `skipValue`: checks without keeping anything.
+private struct DiscardedText: JSONTextSink {
+    func append(_ byte: UInt8) {}
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {}
 }

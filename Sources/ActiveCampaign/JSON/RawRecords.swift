@@ -27,6 +27,19 @@ public struct RawRecords: Sendable {
         RawRecords(bytes: bytes, ranges: indices.map { ranges[$0] })
     }
 
+    /// The records whose text does not start with `{` (elements of a records array that are not objects).
+    public func nonObjectIndices() -> [Int] {
+        ranges.indices.filter { index in
+            bytes[ranges[index]].first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } != UInt8(ascii: "{")
+        }
+    }
+
+    /// The start of a record's text, for messages.
+    public func preview(of index: Int, bytes limit: Int = 60) -> String {
+        let text = bytes[ranges[index]]
+        return String(decoding: text.prefix(limit), as: UTF8.self) + (text.count > limit ? "…" : "")
+    }
+
     /// FNV-1a 64 of a record's text as received: tells an unchanged re-read record from an updated one.
     public func contentHash(of index: Int) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

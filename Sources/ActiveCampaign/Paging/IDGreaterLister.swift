@@ -19,7 +19,7 @@ struct IDGreaterLister: Sendable {
         if let window { query += window.queryItems }
         let response = try await client.fetch(
             RequestTarget(path: endpoint.path, query: query), recordsKey: endpoint.recordsKey, purpose: .list(endpoint))
-        let highest = response.records.lazy.compactMap(\.integerID).max() ?? lastID
+        let highest = response.recordIDs.lazy.compactMap { $0 }.max() ?? lastID
         if response.records.count < pageSize {
             finished = true
         } else if highest <= lastID {
@@ -29,7 +29,7 @@ struct IDGreaterLister: Sendable {
         }
         lastID = max(lastID, highest)
         return ListedPage(
-            records: response.records, text: response.text, total: response.total, requestDescription: response.requestDescription,
+            records: response.records, recordIDs: response.recordIDs, total: response.total, requestDescription: response.requestDescription,
             resumeOffset: 0)
     }
 }

@@ -58,8 +58,8 @@ struct OffsetLister: Sendable {
         var fresh: [Int] = []
         fresh.reserveCapacity(response.records.count)
         var newInPass = 0
-        for (index, record) in response.records.enumerated() {
-            guard let id = record.integerID else {
+        for (index, id) in response.recordIDs.enumerated() {
+            guard let id else {
                 tally.recordsWithoutID += 1
                 if pass == 1 { fresh.append(index) }
                 continue
@@ -75,7 +75,8 @@ struct OffsetLister: Sendable {
         offset += response.records.count
         if response.records.count < pageSize { endPass(client: client, request: response.requestDescription) }
         return ListedPage(
-            records: fresh.map { response.records[$0] }, text: response.text.subset(fresh), total: response.total, requestDescription: response.requestDescription,
+            records: response.records.subset(fresh), recordIDs: fresh.map { response.recordIDs[$0] }, total: response.total,
+            requestDescription: response.requestDescription,
             resumeOffset: firstPassEnd ?? offset)
     }
 

@@ -1,10 +1,11 @@
 /// One page of records as fetched, with what a checkpoint needs to restart after it.
 public struct Page: Sendable {
     public var endpoint: Endpoint
-    /// The page's records not yielded before (offset paging drops ids it has already seen).
-    public var records: [JSONObject]
-    /// The same records' JSON text as received (what the exporter reads, without serialising them again).
-    public var text: RawRecords
+    /// The page's records not yielded before (offset paging drops ids it has already seen), as JSON text as
+    /// received: the exporter reads them without any tree built or text serialised again.
+    public var records: RawRecords
+    /// Aligned with `records`: each record's top-level `id` as an integer, nil when it has none.
+    public var recordIDs: [Int64?]
     /// `meta.total` as reported with this page (a hint: it moves while records change).
     public var total: Int?
     /// Zero-based position of this page in the sequence.
@@ -15,12 +16,12 @@ public struct Page: Sendable {
     public var requestDescription: String
 
     public init(
-        endpoint: Endpoint, records: [JSONObject], text: RawRecords, total: Int?, index: Int, resumeAfter: ResumePoint,
+        endpoint: Endpoint, records: RawRecords, recordIDs: [Int64?], total: Int?, index: Int, resumeAfter: ResumePoint,
         requestDescription: String
     ) {
         self.endpoint = endpoint
         self.records = records
-        self.text = text
+        self.recordIDs = recordIDs
         self.total = total
         self.index = index
         self.resumeAfter = resumeAfter

@@ -66,10 +66,10 @@ public struct PageSequence: AsyncSequence, Sendable {
                     resumeAfter = .pipeline(id: pipelineID, offset: page.resumeOffset)
                 }
                 // Re-paging and final empty pages yield no records: nothing to hand on.
-                guard !listed.records.isEmpty else { continue }
+                guard listed.records.count > 0 else { continue }
                 defer { pageIndex += 1 }
                 return Page(
-                    endpoint: endpoint, records: listed.records, text: listed.text, total: listed.total, index: pageIndex,
+                    endpoint: endpoint, records: listed.records, recordIDs: listed.recordIDs, total: listed.total, index: pageIndex,
                     resumeAfter: resumeAfter, requestDescription: listed.requestDescription)
             }
         }

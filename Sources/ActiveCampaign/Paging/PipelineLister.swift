@@ -40,7 +40,7 @@ struct PipelineLister: Sendable {
             endpoint: endpoint, path: parent.path, recordsKey: parent.recordsKey, filters: [], startOffset: 0)
         var ids: Set<Int64> = []
         while let page = try await lister.next(using: client) {
-            ids.formUnion(page.records.lazy.compactMap(\.integerID))
+            ids.formUnion(page.recordIDs.lazy.compactMap { $0 })
         }
         return ids.sorted().filter { id in resume.map { id >= $0.id } ?? true }
     }

@@ -55,6 +55,10 @@ final class EndpointExporter {
     private let window: IncrementalWindow?
     private let logicalRunIDs: [String]
     private var lastResume: ResumePoint?
+    /// Records skipped and values repaired in this run (issue #7: each reported, never silent).
+    private var oddities = 0
+    /// Past this many oddities per endpoint, they are counted, not logged one by one.
+    static let odditiesLogged = 100
 
     init(
         endpoint: String, cursorField: String?, window: IncrementalWindow?, resumedCheckpoint: Checkpoint?,
@@ -109,12 +113,14 @@ final class EndpointExporter {
     }
 
     private func consume(_ batch: RecordBatch) async throws {
+        let batch = droppingNonObjects(batch)
         let firstRow = shredder.rowCount
         do {
             try shredder.shred(batch.records)
         } catch {
             throw RejectedRecord(endpoint: endpoint, location: batch.location(ofRecord: error.index), reason: error.reason)
         }
+        reportRepairs(firstRow: firstRow, of: batch)
         try screenRows(from: firstRow, of: batch.records)
         pendingOrigins.append((firstRow, batch.origin))
         if !schemaFixed {
@@ -134,6 +140,46 @@ final class EndpointExporter {
         lastResume = batch.resumeAfter
         if let part, part.isFull || ContinuousClock.now - part.openedAt >= context.checkpointInterval {
             try await commitPart()
+        }
+    }
+
+    /// An element of a records array that is not an object cannot be a row: it is reported and skipped, and
+    /// the rest of its page goes on.
+    private func droppingNonObjects(_ batch: RecordBatch) -> RecordBatch {
+        let others = batch.records.nonObjectIndices()
+        guard !others.isEmpty else { return batch }
+        for index in others {
+            reportOddity(
+                "skipped a record that is not an object",
+                ["endpoint": "\(endpoint)", "record": "\(batch.location(ofRecord: index))", "value": "\(batch.records.preview(of: index))"])
+        }
+        return batch.removing(others)
+    }
+
+    /// Strings stored other than as sent, each reported with the record's id and the field.
+    private func reportRepairs(firstRow: Int, of batch: RecordBatch) {
+        let repairs = shredder.takeRepairs()
+        guard !repairs.isEmpty else { return }
+        let idField = shredder.topLevelField(named: "id")
+        for repair in repairs {
+            reportOddity(
+                "stored a repaired string value",
+                [
+                    "endpoint": "\(endpoint)", "id": "\(idField.flatMap { shredder.fields[$0].text(at: repair.row) } ?? "-")",
+                    "field": "\(shredder.fields[repair.field].name)", "record": "\(batch.location(ofRecord: repair.row - firstRow))",
+                    "repair": "\(repair.cause.rawValue)",
+                ])
+        }
+    }
+
+    private func reportOddity(_ message: Logger.Message, _ metadata: @autoclosure () -> Logger.Metadata) {
+        oddities += 1
+        if oddities <= Self.odditiesLogged {
+            logger.warning(message, metadata: metadata())
+        } else if oddities == Self.odditiesLogged + 1 {
+            logger.warning(
+                "more records skipped or values repaired: counted from here on, not logged one by one",
+                metadata: ["endpoint": "\(endpoint)"])
         }
     }
 
@@ -261,6 +307,9 @@ final class EndpointExporter {
 
     /// Last commit of the run: clears the checkpoint, moves the watermark, replaces the same-date snapshot.
     private func finish() async throws {
+        if oddities > Self.odditiesLogged {
+            logger.warning("records skipped or values repaired in all", metadata: ["endpoint": "\(endpoint)", "count": "\(oddities)"])
+        }
         if !schemaFixed { try await writeInferenceChunk() }
         try await commitPart()
         let changes = takeSchemaChanges()

@@ -23,6 +23,23 @@ public struct RecordBatch: Sendable {
         self.init(records: RawRecords(records), resumeAfter: resumeAfter, origin: origin, total: total)
     }
 
+    /// The batch without the records at `indices` (ascending).
+    func removing(_ indices: [Int]) -> RecordBatch {
+        var kept: [Int] = []
+        var next = 0
+        for index in 0..<records.count {
+            if next < indices.count, indices[next] == index {
+                next += 1
+            } else {
+                kept.append(index)
+            }
+        }
+        var batch = self
+        batch.records = records.subset(kept)
+        batch.lineNumbers = lineNumbers.map { lines in kept.map { lines[$0] } }
+        return batch
+    }
+
     /// Where record `index` came from, for messages: "record 3 of GET /api/3/contacts?..." or "file.ndjson line 7".
     public func location(ofRecord index: Int) -> String {
         if let lineNumbers, index < lineNumbers.count { return "\(origin) line \(lineNumbers[index])" }

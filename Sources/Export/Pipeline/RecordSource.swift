@@ -28,7 +28,7 @@ public struct APIRecordSource: RecordSource {
 
     public func batches(for endpoint: Endpoint, window: IncrementalWindow?, resumeFrom: ResumePoint?) -> AsyncMapSequence<PageSequence, RecordBatch> {
         client.pages(of: endpoint, window: window, resumeFrom: resumeFrom).map { page in
-            RecordBatch(records: page.text, resumeAfter: page.resumeAfter, origin: page.requestDescription, total: page.total)
+            RecordBatch(records: page.records, resumeAfter: page.resumeAfter, origin: page.requestDescription, total: page.total)
         }
     }
 }

@@ -152,7 +152,7 @@ public struct SavedPagesSource: RecordSource {
         let location: RecordsLocation
         do {
             location = try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
-                try JSONScanner.records(in: buffer, key: recordsKey)
+                try JSONScanner.skimPage(buffer, recordsKey: recordsKey).records
             }
         } catch {
             // One object per line parses as NDJSON; a broken single page is reported there.

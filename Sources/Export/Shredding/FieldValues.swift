@@ -9,7 +9,7 @@ enum ValueKind: UInt8 {
     case number
     /// A JSON string; the bytes are its UTF-8 (escapes decoded).
     case string
-    /// An array, kept as its compact JSON text.
+    /// An array, or an object nested too deep to flatten, kept as its compact JSON text.
     case json
 }
 

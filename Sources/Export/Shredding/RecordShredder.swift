@@ -5,6 +5,7 @@ import Glibc
 
 /// Reads JSON records straight into per-field value buffers (`FieldValues`), flattening nested objects into
 /// `parent__child` fields (DESIGN.md "Columns"): no value tree, no per-value string, no name string per record.
+/// Arrays, and objects nested deeper than `maximumFlattenedDepth`, are kept whole as compact JSON text.
 ///
 /// Field names are resolved through a tree of the object paths seen so far; within an object the next key
 /// is first compared with the key that followed the previous one, so records with the usual key order
@@ -29,15 +30,34 @@ struct RecordShredder {
         var reason: String
     }
 
+    /// A string stored other than as sent, for the exporter to report (issue #7: never changed silently).
+    struct StringRepair {
+        enum Cause: String {
+            case invalidUTF8 = "invalid UTF-8 bytes replaced by U+FFFD"
+            case loneSurrogate = "a lone surrogate escape (\\uD800-\\uDFFF without its pair) replaced by U+FFFD"
+        }
+
+        var row: Int
+        var field: Int
+        var cause: Cause
+    }
+
+    /// Objects below this depth are not flattened any further: past it, names would only grow (an API record
+    /// nests four levels at most), and a hostile nest thousands deep must still be stored, not fail its page.
+    static let maximumFlattenedDepth = 32
+
     private var nodes = [PathNode(prefix: "")]
     private(set) var fields: [FieldValues] = []
     /// Two paths can flatten to one name (a key `a__b` beside an object `a` with key `b`): they share a field.
     private var fieldByName: [String: Int] = [:]
     /// Rows shredded and not yet removed.
     private(set) var rowCount = 0
-    /// Reused for strings with escapes and for repaired UTF-8.
+    /// Strings stored other than as sent since the last `takeRepairs()`.
+    private var repairs: [StringRepair] = []
+    /// Reused for strings with escapes, for repaired UTF-8 and for values kept as JSON text.
     private var scratch: [UInt8] = []
     private var repaired: [UInt8] = []
+    private var jsonText: [UInt8] = []
 
     static let separator = "__"
 
@@ -65,6 +85,12 @@ struct RecordShredder {
         try result.get()
     }
 
+    /// The repairs since the last call, their rows counted like `rowCount`.
+    mutating func takeRepairs() -> [StringRepair] {
+        defer { repairs.removeAll() }
+        return repairs
+    }
+
     /// The top-level field `name` (e.g. "id", "udate"), once a record had a value for it.
     func topLevelField(named name: String) -> Int? {
         let key = Array(name.utf8)
@@ -89,7 +115,6 @@ struct RecordShredder {
 
     /// Reads the object at `scanner.index` into the fields under `node`.
     private mutating func readObject(node: Int, row: Int, depth: Int, scanner: inout JSONScanner) throws(JSONParseError) {
-        guard depth <= JSONScanner.maximumDepth else { throw scanner.failure("nesting deeper than \(JSONScanner.maximumDepth) levels") }
         let opening = scanner.index
         scanner.index += 1
         if scanner.closesImmediately(UInt8(ascii: "}")) { return }
@@ -110,7 +135,7 @@ struct RecordShredder {
 
     private mutating func readValue(node: Int, entry: Int, row: Int, depth: Int, scanner: inout JSONScanner) throws(JSONParseError) {
         switch scanner.current {
-        case UInt8(ascii: "{"):
+        case UInt8(ascii: "{") where depth < Self.maximumFlattenedDepth:
             var child = nodes[node].child[entry]
             if child < 0 {
                 child = nodes.count
@@ -123,6 +148,7 @@ struct RecordShredder {
             if let range = try scanner.readString(escapedInto: &scratch) {
                 putString(field: field, row: row, UnsafeBufferPointer(rebasing: scanner.bytes[range]), isASCII: scanner.lastStringIsASCII)
             } else {
+                if scanner.lastStringHasLoneSurrogate { repairs.append(StringRepair(row: row, field: field, cause: .loneSurrogate)) }
                 let decoded = scratch
                 decoded.withUnsafeBufferPointer { putString(field: field, row: row, $0, isASCII: scanner.lastStringIsASCII) }
             }
@@ -138,35 +164,31 @@ struct RecordShredder {
         case UInt8(ascii: "n"):
             try scanner.expectLiteral("null")
             fields[field(node: node, entry: entry)].put(row: row, kind: .null)
-        case UInt8(ascii: "["):
-            let start = scanner.index
-            scanner.index += 1
-            if scanner.closesImmediately(UInt8(ascii: "]")) {
-                // PHP serialises an empty object as `[]` (reference §4 `"links": []`): no field for a known object.
-                if nodes[node].child[entry] >= 0 { return }
-            } else {
-                scanner.index = start
-                try scanner.skipValue(depth: depth)
-            }
-            // Arrays are rare in API records: kept as compact JSON text, through the tree parser's serialisation.
-            let text = (try JSONParser.parse(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.index])))).compactText
-            var utf8 = text
-            utf8.withUTF8 { fields[field(node: node, entry: entry)].put(row: row, kind: .json, $0) }
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+            jsonText.removeAll(keepingCapacity: true)
+            try scanner.appendCompactValue(to: &jsonText)
+            // PHP serialises an empty object as `[]` (reference §4 `"links": []`): no field for a known object.
+            if jsonText.count == 2, jsonText[0] == UInt8(ascii: "["), nodes[node].child[entry] >= 0 { return }
+            let field = field(node: node, entry: entry)
+            let text = jsonText
+            text.withUnsafeBufferPointer { putString(field: field, row: row, kind: .json, $0, isASCII: !$0.contains { $0 >= 0x80 }) }
         default:
             throw scanner.unexpectedValueStart()
         }
     }
 
-    /// Strings go to Parquet as UTF-8: invalid sequences become U+FFFD, like everywhere else in the project.
+    /// Strings go to Parquet as UTF-8: invalid sequences become U+FFFD (reported), like everywhere else in the
+    /// project. Repairing JSON text keeps it JSON: its structure is ASCII, only string contents change.
     @inline(__always)
-    private mutating func putString(field: Int, row: Int, _ value: UnsafeBufferPointer<UInt8>, isASCII: Bool) {
+    private mutating func putString(field: Int, row: Int, kind: ValueKind = .string, _ value: UnsafeBufferPointer<UInt8>, isASCII: Bool) {
         if isASCII || String(validating: value, as: UTF8.self) != nil {
-            fields[field].put(row: row, kind: .string, value)
+            fields[field].put(row: row, kind: kind, value)
         } else {
+            repairs.append(StringRepair(row: row, field: field, cause: .invalidUTF8))
             repaired.removeAll(keepingCapacity: true)
             repaired.append(contentsOf: String(decoding: value, as: UTF8.self).utf8)
             let text = repaired
-            text.withUnsafeBufferPointer { fields[field].put(row: row, kind: .string, $0) }
+            text.withUnsafeBufferPointer { fields[field].put(row: row, kind: kind, $0) }
         }
     }
 

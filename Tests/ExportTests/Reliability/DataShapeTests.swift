@@ -5,22 +5,9 @@ import Testing
 /// Unusual values from the API through the CLI (issue #7 "Data shapes"): none may crash the process or lose
 /// other records; each value is stored losslessly or reported precisely (endpoint, record id, field).
 @Suite(.serialized) struct DataShapeTests {
-    /// Open bugs these shapes expose (issue #7; see the closing note): each still runs in full and its failures
-    /// are reported as known issues, so the suite shows them every time and flags the day they get fixed.
-    static let openBugs: [MockDataShape: Comment] = [
-        .invalidUTF8: "invalid UTF-8 is replaced by U+FFFD without a log line naming endpoint, record and field",
-        .loneSurrogate: "a lone surrogate escape is replaced by U+FFFD without a log line naming endpoint, record and field",
-        .deepNesting: "a record nested deeper than 512 levels makes its whole page invalid: the endpoint fails",
-        .nonObjectRecord: "one non-object element makes the client reject (and retry) the whole page: the endpoint fails",
-    ]
-
     @Test(arguments: MockDataShape.allCases)
     func everyRecordKeptAndEachOddValueStoredOrReported(shape: MockDataShape) async throws {
-        if let bug = Self.openBugs[shape] {
-            await withKnownIssue(bug) { try await check(shape: shape) }
-        } else {
-            try await check(shape: shape)
-        }
+        try await check(shape: shape)
     }
 
     private func check(shape: MockDataShape) async throws {
