@@ -60,6 +60,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The fuzzer of issue #7: checks shared by its release executable (`make fuzz`) and the test suite.
+        .target(
+            name: "ExportFuzzing",
+            dependencies: ["Parquet", "ActiveCampaign", "ActiveCampaignMock", "Export", .product(name: "Logging", package: "swift-log")],
+            path: "Fuzz/ExportFuzzing"
+        ),
+        .executableTarget(name: "ac-export-fuzz", dependencies: ["ExportFuzzing"], path: "Fuzz/ACExportFuzz"),
         .executableTarget(
             name: "ac-export-bench",
             dependencies: ["Parquet", "Export", "ActiveCampaignMock"],
@@ -67,6 +74,6 @@ let package = Package(
         ),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
         .testTarget(name: "ActiveCampaignTests", dependencies: ["ActiveCampaign", "ActiveCampaignMock"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Parquet", "ActiveCampaign", "ActiveCampaignMock"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Parquet", "ActiveCampaign", "ActiveCampaignMock", "ExportFuzzing"]),
     ]
 )

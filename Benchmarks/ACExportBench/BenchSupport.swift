@@ -39,6 +39,32 @@ enum PeerProcess {
     }
 }
 
+enum TimedCommand {
+    /// Runs a command under /usr/bin/time -v; returns wall seconds, peak RSS and stdout.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (seconds: Double, peakRSS: Int, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+        process.arguments = ["-v", executable] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let start = ContinuousClock.now
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let report = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let seconds = (ContinuousClock.now - start).seconds
+        guard process.terminationStatus == 0 else {
+            throw BenchError(message: "\(executable) \(arguments.joined(separator: " ")) failed:\n\(output)\n\(report.suffix(2000))")
+        }
+        let rssLine = report.split(separator: "\n").first { $0.contains("Maximum resident set size") }
+        let kilobytes = rssLine.flatMap { Int($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) } ?? 0
+        return (seconds, kilobytes * 1024, output)
+    }
+}
+
 struct BenchError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }

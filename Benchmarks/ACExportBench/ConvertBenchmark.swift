@@ -9,10 +9,11 @@ struct ConvertBenchmark {
     let directory: String
     let python: String
     let cli: String
+    static let seed: UInt64 = 2026
 
-    /// Writes the mock's contacts as page files (100 per page, exactly as served) and as NDJSON.
-    func makeDataset() throws -> (pages: String, ndjson: String, bytes: Int) {
-        let dataset = MockDataset(configuration: MockConfiguration(seed: 2026, contacts: contacts, deals: contacts / 4))
+    /// Writes the mock's contacts as page files (100 per page, exactly as served) and, for the peers, as NDJSON.
+    static func makeDataset(contacts: Int, directory: String, ndjson writeNDJSON: Bool) throws -> (pages: String, ndjson: String, bytes: Int) {
+        let dataset = MockDataset(configuration: MockConfiguration(seed: seed, contacts: contacts, deals: contacts / 4))
         let pages = directory + "/pages-\(contacts)"
         try FileManager.default.createDirectory(atPath: pages, withIntermediateDirectories: true)
         let ndjsonPath = directory + "/contacts-\(contacts).ndjson"
@@ -27,6 +28,7 @@ struct ConvertBenchmark {
             for index in offset..<min(contacts, offset + 100) {
                 let record = dataset.recordJSON(path: "contacts", index: index)
                 total += record.count
+                guard writeNDJSON else { continue }
                 buffer.append(contentsOf: record)
                 buffer.append(0x0A)
             }
@@ -39,40 +41,31 @@ struct ConvertBenchmark {
         return (pages, ndjsonPath, total)
     }
 
-    /// Runs a command under /usr/bin/time -v; returns wall seconds, peak RSS and stdout.
-    static func timed(_ executable: String, _ arguments: [String]) throws -> (seconds: Double, peakRSS: Int, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-        process.arguments = ["-v", executable] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let start = ContinuousClock.now
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let report = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let seconds = (ContinuousClock.now - start).seconds
-        guard process.terminationStatus == 0 else {
-            throw BenchError(message: "\(executable) \(arguments.joined(separator: " ")) failed:\n\(output)\n\(report.suffix(2000))")
+    /// `ac-export convert` alone on `contacts` saved contacts: how peak RSS grows with the input.
+    static func ours(contacts: Int, directory: String, cli: String) throws -> BenchRow {
+        let data = try makeDataset(contacts: contacts, directory: directory, ndjson: false)
+        defer {
+            try? FileManager.default.removeItem(atPath: data.pages)
+            try? FileManager.default.removeItem(atPath: data.ndjson)
         }
-        let rssLine = report.split(separator: "\n").first { $0.contains("Maximum resident set size") }
-        let kilobytes = rssLine.flatMap { Int($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) } ?? 0
-        return (seconds, kilobytes * 1024, output)
+        return try convert(pages: data.pages, bytes: data.bytes, contacts: contacts, directory: directory, cli: cli)
+    }
+
+    static func convert(pages: String, bytes: Int, contacts: Int, directory: String, cli: String) throws -> BenchRow {
+        let out = directory + "/convert-out-\(contacts)"
+        try? FileManager.default.removeItem(atPath: out)
+        let ours = try TimedCommand.run(cli, ["convert", "--endpoint", "contacts", "--out", out, "--compression-level", "6", "--quiet", pages])
+        return BenchRow(
+            name: "ac-export convert (pages)", records: contacts, seconds: ours.seconds, inputBytes: bytes,
+            outputBytes: try folderSize(out), peakRSS: ours.peakRSS)
     }
 
     func run() throws -> [BenchRow] {
-        let data = try makeDataset()
-        var rows: [BenchRow] = []
-        let out = directory + "/convert-out-\(contacts)"
-        try? FileManager.default.removeItem(atPath: out)
-        let ours = try Self.timed(cli, ["convert", "--endpoint", "contacts", "--out", out, "--compression-level", "6", "--quiet", data.pages])
-        let ourBytes = try Self.folderSize(out)
-        rows.append(BenchRow(name: "ac-export convert (pages)", records: contacts, seconds: ours.seconds, inputBytes: data.bytes, outputBytes: ourBytes, peakRSS: ours.peakRSS))
+        let data = try Self.makeDataset(contacts: contacts, directory: directory, ndjson: true)
+        var rows = [try Self.convert(pages: data.pages, bytes: data.bytes, contacts: contacts, directory: directory, cli: cli)]
         for engine in ["polars", "pyarrow", "duckdb"] {
             let target = directory + "/\(engine)-\(contacts).parquet"
-            let result = try Self.timed(python, [PeerProcess.script("convert_peers.py"), engine, data.ndjson, target, "6"])
+            let result = try TimedCommand.run(python, [PeerProcess.script("convert_peers.py"), engine, data.ndjson, target, "6"])
             let reported = try JSONSerialization.jsonObject(with: Data(result.output.split(separator: "\n").last!.utf8)) as? [String: Any]
             rows.append(BenchRow(name: "\(engine) (ndjson)", records: contacts, seconds: reported?["seconds"] as? Double ?? result.seconds,
                                  inputBytes: data.bytes, outputBytes: reported?["bytes"] as? Int ?? 0, peakRSS: result.peakRSS))

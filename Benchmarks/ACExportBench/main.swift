@@ -6,6 +6,9 @@ var rows = 1_000_000
 var repeats = 2
 var contacts = 200_000
 var cli = ".build/release/ac-export"
+/// Contacts of the peak-RSS scaling rows (ac-export alone): from 10k to 1M.
+var scaling = [10_000, 1_000_000]
+var soakContacts = 24_000
 /// Keeps the generated datasets and outputs in this folder (for profiling) instead of a temporary one.
 var keepIn: String?
 var arguments = CommandLine.arguments.dropFirst()
@@ -17,8 +20,10 @@ while let argument = arguments.popFirst() {
     case "--contacts": contacts = Int(arguments.popFirst() ?? "") ?? contacts
     case "--cli": cli = arguments.popFirst() ?? cli
     case "--keep-in": keepIn = arguments.popFirst()
+    case "--scaling": scaling = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
+    case "--soak-contacts": soakContacts = Int(arguments.popFirst() ?? "") ?? soakContacts
     default:
-        FileHandle.standardError.write(Data("usage: ac-export-bench [--python PATH] [--cli PATH] [--rows N] [--contacts N] [--repeats N] [--keep-in DIR]\n".utf8))
+        FileHandle.standardError.write(Data("usage: ac-export-bench [--python PATH] [--cli PATH] [--rows N] [--contacts N] [--repeats N] [--keep-in DIR] [--scaling N,N] [--soak-contacts N]\n".utf8))
         exit(2)
     }
 }
@@ -36,3 +41,24 @@ let convert = try ConvertBenchmark(contacts: contacts, directory: directory, pyt
 BenchTable.print("convert: \(contacts) API contacts (saved pages) → GZIP-6 Parquet; peers read the same records as NDJSON", convert) { row in
     row.name.hasPrefix("ac-export") ? nil : convert[0]
 }
+
+let runner = RunBenchmark(cli: cli, directory: directory)
+let run = try runner.throughput(contacts: contacts, inputBytes: convert[0].inputBytes)
+BenchTable.print("run: \(contacts) contacts from the mock API (its own process, no rate limit) vs convert of the same pages", [convert[0], run]) { row in
+    row.name == run.name ? nil : run
+}
+
+var scalingRows = try scaling.map { try ConvertBenchmark.ours(contacts: $0, directory: directory, cli: cli) }
+scalingRows.append(convert[0])
+scalingRows.sort { $0.records < $1.records }
+BenchTable.print("convert peak RSS from \(scalingRows.first!.records) to \(scalingRows.last!.records) contacts (default file and row-group sizes)", scalingRows) { _ in nil }
+
+let soak = try runner.soak(contacts: soakContacts)
+print("""
+
+## soak: \(soakContacts) contacts, mock enforcing 5 requests/s with 50 ms latency, ac-export at its default 4/s
+
+| requests | seconds | requests/s sustained | 429 answers | most in flight |
+|---:|---:|---:|---:|---:|
+| \(soak.requests) | \(String(format: "%.1f", soak.seconds)) | \(String(format: "%.2f", soak.requestsPerSecond)) | \(soak.rateLimited) | \(soak.maximumInFlight) |
+""")

@@ -5,7 +5,8 @@ import Parquet
 final class SchemaTracker {
     private(set) var schema: EndpointSchema
     private var indexByName: [String: Int] = [:]
-    private var lowercasedNames: Set<String> = []
+    /// Names taken, ignoring case: the data columns' and the two appended ones'.
+    private var lowercasedNames: Set<String> = [SchemaTracker.extractedAtColumn, SchemaTracker.runIDColumn]
     /// Per data column, the shredder field holding its values (-1: none seen in this run).
     private var columnField: [Int] = []
     private var mappedFieldCount = 0
@@ -13,6 +14,8 @@ final class SchemaTracker {
     /// Parquet columns appended to every file after the data columns.
     static let extractedAtColumn = "_extracted_at"
     static let runIDColumn = "_run_id"
+    /// The column of a top-level empty key (`{"": 1}`).
+    static let emptyKeyColumn = "_empty_key"
 
     init(schema: EndpointSchema) {
         self.schema = EndpointSchema()
@@ -125,11 +128,13 @@ final class SchemaTracker {
     }
 
     private func addColumn(_ name: String, _ type: InferredType) {
-        // Column names must be unique ignoring case (Spark, Trino, Hive); a clash gets a suffix.
-        var parquetName = name
+        // Column names must be unique ignoring case (Spark, Trino, Hive); a clash gets a suffix. JSON allows an
+        // empty key, Parquet readers need a name.
+        let base = name.isEmpty ? Self.emptyKeyColumn : name
+        var parquetName = base
         var n = 2
-        while lowercasedNames.contains(parquetName.lowercased()) || parquetName == Self.extractedAtColumn || parquetName == Self.runIDColumn {
-            parquetName = "\(name)_\(n)"
+        while lowercasedNames.contains(parquetName.lowercased()) {
+            parquetName = "\(base)_\(n)"
             n += 1
         }
         lowercasedNames.insert(parquetName.lowercased())

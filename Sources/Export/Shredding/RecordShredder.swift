@@ -9,8 +9,8 @@ import Glibc
 ///
 /// Field names are resolved through a tree of the object paths seen so far; within an object the next key
 /// is first compared with the key that followed the previous one, so records with the usual key order
-/// cost one byte comparison per key.
-struct RecordShredder {
+/// cost one byte comparison per key. Package-visible for the fuzzer (Fuzz/ExportFuzzing).
+package struct RecordShredder {
     /// One object path (the root is the record itself) and the keys seen under it.
     private struct PathNode {
         /// Flattened name of this object: "" for the record, "links" for `links`, "a__b" for `a.b`.
@@ -25,9 +25,9 @@ struct RecordShredder {
     }
 
     /// A record that is not a JSON object, or not JSON.
-    struct RecordError: Error {
-        var index: Int
-        var reason: String
+    package struct RecordError: Error {
+        package var index: Int
+        package var reason: String
     }
 
     /// A string stored other than as sent, for the exporter to report (issue #7: never changed silently).
@@ -51,7 +51,7 @@ struct RecordShredder {
     /// Two paths can flatten to one name (a key `a__b` beside an object `a` with key `b`): they share a field.
     private var fieldByName: [String: Int] = [:]
     /// Rows shredded and not yet removed.
-    private(set) var rowCount = 0
+    package private(set) var rowCount = 0
     /// Strings stored other than as sent since the last `takeRepairs()`.
     private var repairs: [StringRepair] = []
     /// Reused for strings with escapes, for repaired UTF-8 and for values kept as JSON text.
@@ -61,8 +61,10 @@ struct RecordShredder {
 
     static let separator = "__"
 
+    package init() {}
+
     /// Appends one row per record; every field then has `rowCount` rows.
-    mutating func shred(_ records: RawRecords) throws(RecordError) {
+    package mutating func shred(_ records: RawRecords) throws(RecordError) {
         let result: Result<Void, RecordError> = records.bytes.withUnsafeBufferPointer { buffer in
             for (index, range) in records.ranges.enumerated() {
                 var scanner = JSONScanner(bytes: UnsafeBufferPointer(rebasing: buffer[..<range.upperBound]), index: range.lowerBound)
