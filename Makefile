@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: run test venv build bench clean-lake stress
+.PHONY: run test venv build bench clean-lake stress fuzz
 
 # Builds, then exports all 15 endpoints to ./lake (the venv provides DuckDB for the query it prints). Without ACTIVECAMPAIGN_API_KEY/BASE_URL the
 # built-in mock API serves a demo account on 127.0.0.1 for the duration of the run.
@@ -37,14 +37,27 @@ bench: venv
 	$(SWIFT) build -c release --product ac-export
 	.build/release/ac-export-bench --python $(PYTHON) --cli .build/release/ac-export
 
+# The fuzzer of issue #7 (Fuzz/): 1M mutated API pages through the page skimmer, the record shredder and the
+# export pipeline, checked against strict parsers; release build, both cores. A failure names its input:
+# `.build/release/ac-export-fuzz --dump N > Tests/ExportTests/Fuzz/FuzzRegressions/KEY-what.json`.
+FUZZ_INPUTS ?= 1000000
+fuzz:
+	$(SWIFT) build -c release --product ac-export-fuzz
+	.build/release/ac-export-fuzz --inputs $(FUZZ_INPUTS)
+
 # Reliability suite (Tests/ExportTests/Reliability) with the stress counts of issue #7: kill -9 at 20 moments,
-# every fault case tried 3 times, a new field on page 500. Writes the results table to .build/reliability-results.md.
+# every fault case tried 3 times, a new field on page 500; then the 1M-input fuzzer. Writes the results table
+# to .build/reliability-results.md.
 RELIABILITY_RESULTS := $(CURDIR)/.build/reliability-results.md
 stress: venv
 	$(SWIFT) build --product ac-export
 	$(SWIFT) build --build-tests
+	$(SWIFT) build -c release --product ac-export-fuzz
 	rm -f $(RELIABILITY_RESULTS)
 	@start=$$(date +%s); \
 	AC_EXPORT_STRESS=1 AC_EXPORT_RELIABILITY_RESULTS=$(RELIABILITY_RESULTS) $(SWIFT) test --skip-build --no-parallel \
 		--filter 'APIFaultTests|DataShapeTests|KillNineTests|DiskFullTests|ConcurrencyTests|ManifestCorruptionTests|SecretTests'; \
-	status=$$?; echo; cat $(RELIABILITY_RESULTS); echo "stress: $$(( $$(date +%s) - start )) s, exit $$status"; exit $$status
+	status=$$?; fuzzstart=$$(date +%s); \
+	.build/release/ac-export-fuzz --inputs $(FUZZ_INPUTS) > .build/fuzz-results.txt; fuzzstatus=$$?; cat .build/fuzz-results.txt; \
+	echo; cat $(RELIABILITY_RESULTS); echo "fuzz: $$(( $$(date +%s) - fuzzstart )) s, exit $$fuzzstatus"; \
+	echo "stress: $$(( $$(date +%s) - start )) s, exit $$status"; [ $$status -eq 0 ] && [ $$fuzzstatus -eq 0 ]

@@ -106,7 +106,10 @@ public struct FuzzHarness: Sendable {
     }
 
     /// Exports the session's records through the whole pipeline and reads every committed file back.
-    public mutating func exportSession() async throws {
+    /// `widening`: column types are fixed after 200 records, so later ones widen them mid-run, each widening
+    /// starting a new file (fuzzed records bring new fields all the time: many files, the costly part); else
+    /// the whole session is the inference chunk and makes one file.
+    public mutating func exportSession(widening: Bool) async throws {
         guard !batches.isEmpty else { return }
         let origins = "\(batches.first!.origin)…\(batches.last!.origin)"
         let expected = expectedRows
@@ -116,7 +119,7 @@ public struct FuzzHarness: Sendable {
             try? FileManager.default.removeItem(atPath: directory)
         }
         var options = ExportOptions(outputDirectory: directory, endpoints: [Endpoint.named("tags")!])
-        options.inferenceRows = 200  // types fixed early, so later records widen them mid-run (new files)
+        options.inferenceRows = widening ? 200 : expected + 1
         options.writerProperties.rowGroupRowLimit = 1_000  // and several pages and row groups per file
         options.writerProperties.dataPageRowLimit = 200
         options.writerProperties.compression = .uncompressed  // zlib sees bytes, not JSON: fuzzed elsewhere

@@ -4,13 +4,15 @@ import Foundation
 import Glibc
 #endif
 
-/// A fuzzing run: inputs `range` of `seed` through `FuzzHarness`, a session exported every `sessionInputs`.
+/// A fuzzing run: inputs `range` of `seed` through `FuzzHarness`, a session exported every `sessionInputs`,
+/// one in `wideningEvery` of them with early-fixed types (`FuzzHarness.exportSession(widening:)`).
 /// Before each check the input is written to `lastInputPath`: if the process dies there, that file is the
 /// input to add to Tests/ExportTests/Fuzz/FuzzRegressions.
 public struct FuzzRun: Sendable {
     public var seed: UInt64
     public var range: Range<Int>
     public var sessionInputs = 1_000
+    public var wideningEvery = 10
     public var directory: String
     public var lastInputPath: String
 
@@ -32,9 +34,10 @@ public struct FuzzRun: Sendable {
             _ = input.bytes.withUnsafeBytes { pwrite(last, $0.baseAddress, $0.count, 0) }
             ftruncate(last, off_t(input.bytes.count))
             harness.check(input.bytes, recordsKey: input.recordsKey, label: "input \(index) of seed \(seed)")
-            if (index - range.lowerBound + 1) % sessionInputs == 0 { try await harness.exportSession() }
+            let done = index - range.lowerBound + 1
+            if done % sessionInputs == 0 { try await harness.exportSession(widening: (done / sessionInputs) % wideningEvery == 1) }
         }
-        try await harness.exportSession()
+        try await harness.exportSession(widening: true)
         return harness
     }
 
@@ -46,7 +49,7 @@ public struct FuzzRun: Sendable {
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
             harness.check(bytes, recordsKey: String(name.prefix { $0 != "-" }), label: name)
         }
-        try await harness.exportSession()
+        try await harness.exportSession(widening: true)
         return harness
     }
 }

@@ -68,6 +68,20 @@ struct JSONScannerTests {
         // reference §2: a number on /deals.
         #expect(try skim(#"{"meta":{"total":250},"deals":[]}"#, key: "deals").total == 250)
         #expect(try skim(#"{"deals":[]}"#, key: "deals").total == nil)
+        // Found by the fuzzer: a total beyond Int64 trapped converting from Double.
+        #expect(try skim(#"{"meta":{"total":99999999999999999999},"deals":[]}"#, key: "deals").total == nil)
+        #expect(try skim(#"{"meta":{"total":1e999},"deals":[]}"#, key: "deals").total == nil)
+        #expect(try skim(#"{"meta":{"total":2.0e2},"deals":[]}"#, key: "deals").total == 200)
+    }
+
+    @Test func aRepeatedKeyCountsByItsLastOccurrence() throws {
+        // Found by the fuzzer: the ids of both arrays were kept, misaligned with the last array's records.
+        let result = try skim(#"{"contacts":[{"id":"1"},{"id":"2"}],"meta":{"total":"5"},"contacts":[{"name":"x"}],"meta":{"total":"9"}}"#)
+        guard case .array(let ranges) = result.records else { Issue.record("no records"); return }
+        #expect(ranges.count == 1)
+        #expect(result.recordIDs == [nil])
+        #expect(result.total == 9)
+        #expect(try skim(#"{"contacts":[{"id":"1","id":"2"}]}"#).recordIDs == [2])
     }
 
     @Test func skimTellsAMissingKeyFromOneThatIsNotAnArray() throws {

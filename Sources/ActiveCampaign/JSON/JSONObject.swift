@@ -6,9 +6,10 @@ public struct JSONObject: Sendable, Equatable {
         self.members = members
     }
 
-    /// The value of the first member named `key`, or nil when there is none.
+    /// The value of the last member named `key` (as the page skimmer and the record shredder read duplicates,
+    /// and as JavaScript and Python do), or nil when there is none.
     public subscript(key: String) -> JSONValue? {
-        for member in members where member.key == key {
+        for member in members.reversed() where member.key == key {
             return member.value
         }
         return nil

@@ -24,7 +24,7 @@ public struct PageSkim: Sendable {
 
 extension JSONScanner {
     /// Skims the JSON object in `bytes`: the elements of the array under the top-level `recordsKey`, their ids
-    /// and `meta.total`. The whole document is checked to be JSON, except the inside of each record: whoever
+    /// and `meta.total`. A duplicate key counts by its last occurrence, as everywhere in the project. The whole document is checked to be JSON, except the inside of each record: whoever
     /// consumes a record reads it strictly, so here only its extent matters, and finding it must cost far less
     /// than reading it.
     public static func skimPage(_ bytes: UnsafeBufferPointer<UInt8>, recordsKey: String?) throws(JSONParseError) -> PageSkim {
@@ -43,6 +43,7 @@ extension JSONScanner {
                 try scanner.expect(UInt8(ascii: ":"), "expected ':' after an object key")
                 scanner.skipWhitespace()
                 if let recordsKeyBytes, key.elementsEqual(recordsKeyBytes, in: bytes, scratch: scratch) {
+                    skim.recordIDs = []  // a repeated key: its last occurrence counts, ids included (fuzzer)
                     if scanner.current == UInt8(ascii: "[") {
                         try scanner.skimRecords(into: &skim)
                     } else {
@@ -107,7 +108,7 @@ extension JSONScanner {
                 }
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[try readNumber()]), as: UTF8.self)
-                total = Int(text) ?? Double(text).map { Int($0) }
+                total = Int(text) ?? Double(text).flatMap { Int(exactly: $0.rounded(.towardZero)) }  // 1e999 is no count
             default:
                 try skipValue()
             }
