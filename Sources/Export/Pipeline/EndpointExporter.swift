@@ -103,6 +103,9 @@ final class EndpointExporter {
                 total = total ?? batch.total  // the first page's total: later ones may count only what is left
                 context.progress?(ExportProgress(endpoint: endpoint, records: records, total: total, filesCommitted: filesCommitted, finished: false))
             }
+            // A cancelled sequence may just end (the read-ahead buffer does): that is no proof the listing is
+            // complete, and finishing would move the watermark past records never read.
+            try Task.checkCancellation()
             try await finish()
             context.progress?(ExportProgress(endpoint: endpoint, records: records, total: total, filesCommitted: filesCommitted, finished: true))
         } catch {

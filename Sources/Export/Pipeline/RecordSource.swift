@@ -1,4 +1,5 @@
 import ActiveCampaign
+import AsyncAlgorithms
 
 /// Where an endpoint's records come from: the API over HTTP, or saved pages (`convert`).
 public protocol RecordSource: Sendable {
@@ -26,9 +27,13 @@ public struct APIRecordSource: RecordSource {
 
     public func requestStatistics(for endpoint: String) -> RequestStatistics? { client.statistics(for: endpoint) }
 
-    public func batches(for endpoint: Endpoint, window: IncrementalWindow?, resumeFrom: ResumePoint?) -> AsyncMapSequence<PageSequence, RecordBatch> {
+    /// The next page is fetched while this one is converted (one page ahead: the wait for the API overlaps
+    /// the work on its records, and memory holds one page more).
+    public func batches(for endpoint: Endpoint, window: IncrementalWindow?, resumeFrom: ResumePoint?)
+        -> AsyncBufferSequence<AsyncMapSequence<PageSequence, RecordBatch>>
+    {
         client.pages(of: endpoint, window: window, resumeFrom: resumeFrom).map { page in
             RecordBatch(records: page.records, resumeAfter: page.resumeAfter, origin: page.requestDescription, total: page.total)
-        }
+        }.buffer(policy: .bounded(1))
     }
 }
