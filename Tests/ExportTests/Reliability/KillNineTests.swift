@@ -19,7 +19,8 @@ import Testing
         let kills = StressScale.count(fast: 3, stress: 21)
         let mock = MockConfiguration(
             // More contacts than the ~10,000 rows held for type inference, so that checkpoints are committed mid-run.
-            seed: 11, contacts: StressScale.count(fast: 14_000, stress: 40_000), deals: StressScale.count(fast: 1_500, stress: 8_000))
+            // Under stress, enough that the 21st attempt, resuming what 20 killed runs committed, is still running.
+            seed: 11, contacts: StressScale.count(fast: 14_000, stress: 90_000), deals: StressScale.count(fast: 1_500, stress: 8_000))
         let endpoints = ["contacts", "deals", "tags", "notes"]
         try await ExportScenario.with("kill -9 during a backfill", mock: mock) { scenario in
             let arguments = scenario.runArguments(endpoints, ["--checkpoint-interval", "0.05", "--quiet"])
