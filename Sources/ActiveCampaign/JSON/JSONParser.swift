@@ -1,9 +1,12 @@
-/// A strict RFC 8259 parser building `JSONValue` trees (the API client's paging reads ids and totals from them).
+/// A strict RFC 8259 parser building `JSONValue` trees, for small documents: API error bodies, `inspect`, and
+/// the fuzzer's reference reading (pages and records go through `JSONScanner` without a tree).
 ///
 /// Numbers keep their raw text; object members keep document order and duplicates. Lexing is `JSONScanner`'s:
-/// invalid UTF-8 and lone surrogate escapes become U+FFFD, nesting is limited to `JSONScanner.maximumDepth`.
+/// invalid UTF-8 and lone surrogate escapes become U+FFFD.
 public enum JSONParser {
-    public static let maximumDepth = JSONScanner.maximumDepth
+    /// Deepest nesting accepted: the parser recurses, so a hostile document is an error, not a stack overflow.
+    /// API records nest three or four levels (forms `style`).
+    public static let maximumDepth = 512
 
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
         var reader = JSONTreeReader(scanner: JSONScanner(bytes: bytes.assumingMemoryBound(to: UInt8.self)))
@@ -61,8 +64,8 @@ private struct JSONTreeReader {
 
     private mutating func enterContainer() throws(JSONParseError) {
         depth += 1
-        guard depth <= JSONScanner.maximumDepth else {
-            throw scanner.failure("nesting deeper than \(JSONScanner.maximumDepth) levels")
+        guard depth <= JSONParser.maximumDepth else {
+            throw scanner.failure("nesting deeper than \(JSONParser.maximumDepth) levels")
         }
         scanner.index += 1
     }

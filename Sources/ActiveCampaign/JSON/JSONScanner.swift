@@ -1,5 +1,5 @@
 /// The RFC 8259 lexer shared by every JSON reader of the project: the tree parser (`JSONParser`), the page
-/// skimmer (`JSONScanner.recordRanges`) and the exporter's record shredder, which reads records straight into
+/// skimmer (`JSONScanner.skimPage`) and the exporter's record shredder, which reads records straight into
 /// column buffers. One place decides what is valid JSON and how strings decode:
 ///
 /// - strings are decoded as UTF-8 bytes; an escaped lone surrogate becomes U+FFFD (one bad escape in a note
@@ -8,10 +8,6 @@
 /// - numbers are checked against the grammar and returned as their byte range (raw text, nothing lost);
 /// - skipping and copying whole values is iterative, so any nesting depth costs memory, never stack.
 public struct JSONScanner {
-    /// Deepest nesting the recursive tree parser (`JSONParser`) accepts, so a hostile body is an error, not a
-    /// stack overflow. API records nest three or four levels (forms `style`).
-    public static let maximumDepth = 512
-
     public let bytes: UnsafeBufferPointer<UInt8>
     public var index: Int
     /// Whether the string read last held only ASCII bytes (then it is valid UTF-8 as it is).

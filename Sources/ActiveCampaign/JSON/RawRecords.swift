@@ -8,7 +8,7 @@ public struct RawRecords: Sendable {
         self.ranges = ranges
     }
 
-    /// Values already parsed (the API client's pages), as compact JSON text.
+    /// Values already parsed, as compact JSON text (records built in memory: tests feed the pipeline this way).
     public init(_ values: [JSONValue]) {
         bytes = []
         ranges = []
