@@ -6,10 +6,12 @@ VENV_STAMP := $(VENV)/.installed
 
 .PHONY: run test venv build bench clean-lake stress fuzz
 
-# Builds, then exports all 15 endpoints to ./lake (the venv provides DuckDB for the query it prints). Without ACTIVECAMPAIGN_API_KEY/BASE_URL the
-# built-in mock API serves a demo account on 127.0.0.1 for the duration of the run.
+# Builds, then exports all 15 endpoints to ./lake (the venv provides DuckDB for the query it prints). With no account
+# configured (ACTIVECAMPAIGN_API_KEY neither in the environment nor in .env) it asks explicitly for the built-in demo
+# account (`--demo`: the mock API on 127.0.0.1 for the duration of the run); `ac-export run` itself never falls back to it.
+DEMO_FLAG = $(if $(ACTIVECAMPAIGN_API_KEY),,$(shell grep -qsE '^[[:space:]]*(export[[:space:]]+)?ACTIVECAMPAIGN_API_KEY=.' .env || echo --demo))
 run: build venv
-	.build/debug/ac-export run --out ./lake
+	.build/debug/ac-export run --out ./lake $(DEMO_FLAG)
 	@echo
 	@echo "Look at the data:  $(PYTHON) -c \"import duckdb; print(duckdb.sql(\\\"SELECT count(*) AS contacts FROM read_parquet('lake/contacts/**/*.parquet', hive_partitioning=true)\\\"))\""
 
@@ -17,7 +19,7 @@ build:
 	$(SWIFT) build --product ac-export
 
 # The test suite: unit, round-trip, end-to-end over loopback against the mock, and interop with
-# pyarrow, DuckDB and polars (installed into .venv from the package registry).
+# pyarrow, DuckDB, polars and fastparquet (installed into .venv from the package registry).
 test: venv
 	$(SWIFT) build --product ac-export
 	$(SWIFT) build --build-tests
@@ -28,7 +30,7 @@ venv: $(VENV_STAMP)
 $(VENV_STAMP): Tests/Interop/requirements.txt
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tests/Interop/requirements.txt
-	$(PYTHON) -c "import pyarrow, duckdb, polars"
+	$(PYTHON) -c "import pyarrow, duckdb, polars, fastparquet"
 	touch $(VENV_STAMP)
 
 # Benchmarks (never part of `make test`): release build, peers from the same venv, one table.
@@ -37,7 +39,7 @@ bench: venv
 	$(SWIFT) build -c release --product ac-export
 	.build/release/ac-export-bench --python $(PYTHON) --cli .build/release/ac-export
 
-# The fuzzer of issue #7 (Fuzz/): 1M mutated API pages through the page skimmer, the record shredder and the
+# The fuzzer (Fuzz/; README.md, section 'Reliability'): 1M mutated API pages through the page skimmer, the record shredder and the
 # export pipeline, checked against strict parsers; release build, both cores. A failure names its input:
 # `.build/release/ac-export-fuzz --dump N > Tests/ExportTests/Fuzz/FuzzRegressions/KEY-what.json`.
 FUZZ_INPUTS ?= 1000000
@@ -45,7 +47,7 @@ fuzz:
 	$(SWIFT) build -c release --product ac-export-fuzz
 	.build/release/ac-export-fuzz --inputs $(FUZZ_INPUTS)
 
-# Reliability suite (Tests/ExportTests/Reliability) with the stress counts of issue #7: kill -9 at 20 moments,
+# Reliability suite (Tests/ExportTests/Reliability) with the stress counts: kill -9 at 21 moments,
 # every fault case tried 3 times, a new field on page 500; then the 1M-input fuzzer. Writes the results table
 # to .build/reliability-results.md.
 RELIABILITY_RESULTS := $(CURDIR)/.build/reliability-results.md

@@ -3,8 +3,9 @@ import PackageDescription
 
 // Swift 6 language mode: strict concurrency checking is on for every target.
 
-// The hot path (JSON → columns → encoding) mutates class state per value; runtime exclusivity checks cost
-// ~6% of `convert` there. Release builds drop them; debug builds (the tests) keep every check.
+// The hot path (JSON → columns) mutates class state per value; runtime exclusivity checks cost time there.
+// Release builds of the app's own modules drop them; debug builds (the tests) keep every check. The Parquet
+// library product carries no unsafe flags, so other packages can depend on it.
 let hotPathSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
@@ -28,7 +29,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "Parquet", dependencies: ["CZlib"], swiftSettings: hotPathSettings),
+        .target(name: "Parquet", dependencies: ["CZlib"]),
         .target(
             name: "ActiveCampaign",
             dependencies: [
@@ -62,7 +63,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // The fuzzer of issue #7: checks shared by its release executable (`make fuzz`) and the test suite.
+        // The fuzzer (README.md, section 'Reliability'): checks shared by its release executable (`make fuzz`) and the test suite.
         .target(
             name: "ExportFuzzing",
             dependencies: ["Parquet", "ActiveCampaign", "ActiveCampaignMock", "Export", .product(name: "Logging", package: "swift-log")],

@@ -1,7 +1,7 @@
 import ActiveCampaignMock
 import Foundation
 
-/// Issue #6's benchmark: saved API pages of synthetic contacts → GZIP Parquet by `ac-export convert`,
+/// The `convert` benchmark (README.md, section 'Performance'): saved API pages of synthetic contacts → GZIP Parquet by `ac-export convert`,
 /// beside polars, pyarrow and DuckDB converting the same records (as NDJSON), each in its own
 /// process under /usr/bin/time for peak RSS, single-threaded, GZIP level 6.
 struct ConvertBenchmark {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Issue #6's `run` benchmarks: `ac-export run` against the mock API (`ac-export mock`, its own process on
+/// The `run` benchmarks (README.md, section 'Performance'): `ac-export run` against the mock API (`ac-export mock`, its own process on
 /// 127.0.0.1), exporting contacts.
 /// - Throughput: no rate limit, so the figure is HTTP + JSON framing + the same conversion as `convert`.
 /// - Soak: the mock enforces ActiveCampaign's 5 requests/s and adds 50 ms to every answer; ac-export runs at

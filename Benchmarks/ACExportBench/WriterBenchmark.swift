@@ -2,7 +2,7 @@ import ActiveCampaignMock
 import Foundation
 import Parquet
 
-/// Issue #2's benchmark: 1M rows × 20 columns written at GZIP levels 1 and 6, beside pyarrow
+/// The writer benchmark (README.md, section 'Performance'): 1M rows × 20 columns written at GZIP levels 1 and 6, beside pyarrow
 /// writing the same table with the same codec and level, in the same run.
 struct WriterBenchmark {
     let rows: Int

@@ -1,7 +1,7 @@
 import ExportFuzzing
 import Foundation
 
-// `make fuzz` (and `make stress`): issue #7's fuzz target, 1M inputs by default, over both cores.
+// `make fuzz` (and `make stress`): the fuzz target of the reliability suite, 1M inputs by default, over both cores.
 var inputs = 1_000_000
 var seed: UInt64 = 1
 var workers = ProcessInfo.processInfo.activeProcessorCount

@@ -4,7 +4,7 @@ import Foundation
 import Logging
 import Parquet
 
-/// The checks of the fuzzer (issue #7 "Fuzzing"). Per input, against independent readers:
+/// The checks of the fuzzer (README.md, section 'Reliability'). Per input, against independent readers:
 /// - the page skimmer accepts every page the strict tree parser accepts, with the same records and ids;
 /// - the record shredder rejects a record exactly when the strict value walker does, and never traps.
 /// Per session of inputs, the whole pipeline (schema inference, widening, column conversion, part files)
@@ -165,7 +165,7 @@ public struct FuzzHarness: Sendable {
         }
     }
 
-    /// reference §4: the id is a string on the wire; a number is tolerated.
+    /// The id is a string on the wire; a number is tolerated.
     static func integerID(_ value: JSONValue) -> Int64? {
         guard case .object(let object) = value else { return nil }
         switch object["id"] {

@@ -1,8 +1,8 @@
 import ActiveCampaign
 import ActiveCampaignMock
 
-/// Inputs of the fuzz test: API pages from the mock (every endpoint, and contacts carrying every odd shape of
-/// issue #7), mutated by byte flips, JSON-minded insertions, deletions, duplications, splices and cuts.
+/// Inputs of the fuzz test: API pages from the mock (every endpoint, and contacts carrying every `MockDataShape`),
+/// mutated by byte flips, JSON-minded insertions, deletions, duplications, splices and cuts.
 /// Input `i` of a seed is a pure function of the two, so any input can be made again.
 public struct FuzzMutator: Sendable {
     struct Seed: Sendable {

@@ -1,5 +1,5 @@
 /// Calendar arithmetic for the mock's dates, done by hand (no DateFormatter on the hot path).
-/// Offsets follow America/Chicago, as every docs example does (reference §3): -06:00 in winter, -05:00 from the
+/// Offsets follow America/Chicago, as every example in the API reference does: -06:00 in winter, -05:00 from the
 /// second Sunday of March 02:00 local to the first Sunday of November 02:00 local (US rule since 2007).
 enum CentralTime {
     struct Civil {

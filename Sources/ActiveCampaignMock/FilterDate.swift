@@ -1,6 +1,6 @@
 /// Reads the value of a date filter (`filters[updated_after]` ...) as seconds since the epoch.
-/// Accepted (reference §3, §8.5): ISO 8601 with an offset or `Z` (optional fraction), `YYYY-MM-DD` and
-/// `YYYY-MM-DD HH:MM:SS`. Zone-less values are read as UTC. A `+` of an offset that arrived unencoded has been
+/// Accepted (docs/activecampaign-api.md#dates-and-time-zones): ISO 8601 with an offset or `Z` (optional fraction),
+/// `YYYY-MM-DD` and `YYYY-MM-DD HH:MM:SS`. Zone-less values are read as UTC. A `+` of an offset that arrived unencoded has been
 /// decoded to a space by then, so a space before the offset counts as `+`. Anything else yields nil (ignored).
 enum FilterDate {
     static func parse(_ text: String) -> Int64? {

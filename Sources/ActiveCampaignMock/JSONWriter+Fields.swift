@@ -1,5 +1,5 @@
-/// Field-level helpers that encode the API's wire conventions (reference §4): ids, counts and flags as strings,
-/// `null` for empty foreign keys, dates with Chicago offsets, and `links` objects.
+/// Field-level helpers that encode the API's wire conventions (docs/activecampaign-api.md#value-conventions): ids,
+/// counts and flags as strings, `null` for empty foreign keys, dates with Chicago offsets, and `links` objects.
 extension JSONWriter {
     mutating func field(_ name: StaticString, _ text: String) {
         key(name)
@@ -17,7 +17,7 @@ extension JSONWriter {
         intString(value)
     }
 
-    /// A nullable string-int: empty foreign keys are `null` (reference §4).
+    /// A nullable string-int: the API sends an empty foreign key as `null`.
     mutating func field(_ name: StaticString, optionalID value: Int?) {
         key(name)
         if let value { intString(value) } else { null() }
@@ -62,7 +62,7 @@ extension JSONWriter {
     }
 
     /// `"links":{"name":"<prefix>resource\/id\/name",...}`. Absolute on most resources, relative on the deal
-    /// family (reference §4); `/` is written `\/` as PHP does.
+    /// family (deals, pipelines, stages, tasks); `/` is written `\/` as PHP does.
     mutating func links(_ resource: StaticString, id: Int, names: [StaticString], absolute: Bool) {
         key("links")
         beginObject()

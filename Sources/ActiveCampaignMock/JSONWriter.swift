@@ -61,7 +61,7 @@ struct JSONWriter {
         }
     }
 
-    /// An integer sent as a JSON string, the API's convention for ids, counts and flags (reference §4).
+    /// An integer sent as a JSON string, the API's convention for ids, counts and flags.
     mutating func intString(_ value: Int) {
         bytes.append(0x22)
         int(value)
@@ -135,7 +135,7 @@ struct JSONWriter {
 
     // MARK: Dates
 
-    /// `"2024-03-14T09:41:27-05:00"`: America/Chicago wall time with its offset (reference §3, shape 1).
+    /// `"2024-03-14T09:41:27-05:00"`: America/Chicago wall time with its offset, as the API sends `cdate`, `udate`, ...
     mutating func dateTimeWithOffset(_ utcSeconds: Int64) {
         let offset = CentralTime.offset(at: utcSeconds)
         let civil = CentralTime.civil(utcSeconds + Int64(offset))
@@ -147,7 +147,7 @@ struct JSONWriter {
         bytes.append(0x22)
     }
 
-    /// `"2024-03-14 09:41:27"` (reference §3, shape 2), in Chicago wall time or in UTC.
+    /// `"2024-03-14 09:41:27"` (the API's naive MySQL-style timestamps), in Chicago wall time or in UTC.
     mutating func naiveDateTime(_ utcSeconds: Int64, utc: Bool = false) {
         let shift = utc ? 0 : Int64(CentralTime.offset(at: utcSeconds))
         let civil = CentralTime.civil(utcSeconds + shift)
@@ -158,7 +158,7 @@ struct JSONWriter {
         bytes.append(0x22)
     }
 
-    /// `"2024-03-14"` in Chicago wall time (reference §3, shape 3).
+    /// `"2024-03-14"` in Chicago wall time (the API's date-only fields).
     mutating func date(_ utcSeconds: Int64) {
         let civil = CentralTime.civil(utcSeconds + Int64(CentralTime.offset(at: utcSeconds)))
         bytes.append(0x22)

@@ -7,7 +7,7 @@ public struct MockConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// TCP port; 0 picks an ephemeral port (reported by `MockServer.run(onListening:)`).
     public var port: Int = 0
-    /// The only `Api-Token` value accepted; anything else gets 403 (reference §5).
+    /// The only `Api-Token` value accepted; anything else gets 403, as on the API.
     public var apiKey: String = "mock-api-key"
     /// Seed of the synthetic data and of every random fault decision, so runs are reproducible.
     public var seed: UInt64 = 1
@@ -16,7 +16,7 @@ public struct MockConfiguration: Sendable {
     /// Number of deals.
     public var deals: Int = 300
     /// Requests per second the account may start (sliding one-second window); `nil` = unlimited.
-    /// The real API allows 5 (reference §5).
+    /// The real API allows 5, shared by all keys of an account.
     public var rateLimit: Int? = nil
     /// Value of the `Retry-After` header on a 429.
     public var retryAfterSeconds: Int = 1
@@ -28,7 +28,8 @@ public struct MockConfiguration: Sendable {
     public var latency: Duration = .zero
     /// After each contacts or deals page served, this many random updates, inserts or deletes on that endpoint.
     public var mutate: Int = 0
-    /// List paths (e.g. `"lists"`) answered with 403 "You do not have permission to view lists." (reference §5).
+    /// List paths (e.g. `"lists"`) answered with 403 "You do not have permission to view lists.", as the API answers
+    /// a key whose user lacks that permission.
     public var forbiddenPaths: Set<String> = []
     /// Scripted faults on chosen requests (429 storms, 5xx bursts, broken bodies, stalls, resets).
     public var faults: [MockFaultRule] = []

@@ -1,4 +1,4 @@
-/// Unusual values the mock writes into one endpoint's records (issue #7 "Data shapes"). Each adds a field
+/// Unusual values the mock writes into one endpoint's records (README.md, section 'Reliability'). Each adds a field
 /// named `shape_<kind>` (or replaces the record), so a test can find exactly what was injected.
 public enum MockDataShape: String, Sendable, CaseIterable {
     /// `shape_drift`: on every record; a JSON integer before record `from`, then by turns a decimal, a text,

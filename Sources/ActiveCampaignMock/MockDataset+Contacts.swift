@@ -1,4 +1,4 @@
-/// Contacts (reference §6.1): ~2.4 KB each, 60% of it the 18 absolute links.
+/// Contacts (docs/activecampaign-api.md#endpoint-notes): ~2.4 KB each, 60% of it the 18 absolute links.
 extension MockDataset {
     static let contactLinks: [StaticString] = [
         "bounceLogs", "contactAutomations", "contactData", "contactGoals", "contactLists", "contactLogs",
@@ -12,7 +12,7 @@ extension MockDataset {
         let (firstName, firstASCII) = r.pick(MockVocabulary.firstNames)
         let (lastName, lastASCII) = r.pick(MockVocabulary.lastNames)
         let domain = r.pick(MockVocabulary.domains)
-        // The older response shape lacks the newer keys (reference §6.1: the OAS example omits them).
+        // The older response shape lacks the newer keys (so does the API reference's example).
         let legacyShape = r.chance(0.08)
         let accountID: Int? = r.chance(0.3) ? 1 + r.below(count(of: .accounts)) : nil
 
@@ -57,7 +57,7 @@ extension MockDataset {
         w.field("gravatar", id: r.below(4))
         w.flag("deleted", r.chance(0.01))
         w.flag("anonymized", false)
-        // reference §4: adate/edate are missing on some records, null on others
+        // adate/edate are missing on some records, null on others
         switch r.below(10) {
         case 0: break
         case 1, 2: w.nullField("adate")

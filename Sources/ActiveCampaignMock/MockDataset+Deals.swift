@@ -1,4 +1,4 @@
-/// Deals (reference §6.2): relative links, `winProbability` a JSON number, `isDisabled` a boolean (or `1`),
+/// Deals (docs/activecampaign-api.md#endpoint-notes): relative links, `winProbability` a JSON number, `isDisabled` a boolean (or `1`),
 /// `edate` naive / zero / null, `value` in cents as a string.
 extension MockDataset {
     static let dealLinks: [StaticString] = [
@@ -66,7 +66,7 @@ extension MockDataset {
         default: w.naiveDateTime(times.updated)
         }
         w.links("deals", id: id, names: Self.dealLinks, absolute: false)
-        // reference §4: isDisabled is a boolean, but one docs example sends the number 1
+        // isDisabled is a boolean, but one example in the API reference sends the number 1
         w.key("isDisabled")
         if r.chance(0.02) { w.int(1) } else { w.bool(false) }
         w.field("account", optionalID: account)

@@ -1,5 +1,5 @@
 /// Lists, tags, contactTags, fields (with side-loads), forms, campaigns, automations and users
-/// (reference §6.3–6.7, 6.13–6.15).
+/// (docs/activecampaign-api.md#endpoint-notes).
 extension MockDataset {
     func writeList(index: Int, into w: inout JSONWriter) {
         var r = random(.lists, index)
@@ -44,7 +44,7 @@ extension MockDataset {
         w.field("optinmessageid", id: 0)
         w.field("optoutconf", id: 0)
         w.nullField("deletestamp")
-        w.dateTimeField("udate", r.chance(0.5) ? nil : t.updated)  // reference §6.3: udate is often null
+        w.dateTimeField("udate", r.chance(0.5) ? nil : t.updated)  // lists' udate is often null
         if index % 2 == 0 {
             w.naiveField("created_timestamp", t.created)
             w.naiveField("updated_timestamp", t.updated)
@@ -135,7 +135,7 @@ extension MockDataset {
         w.endObject()
     }
 
-    /// reference §6.6: fieldOptions and fieldRels of the returned fields are side-loaded at top level.
+    /// The API side-loads the fieldOptions and fieldRels of the returned fields at top level.
     func writeFieldSideLoads(rows: [MockPageRow], into w: inout JSONWriter) {
         w.key("fieldOptions")
         w.beginArray()
@@ -196,7 +196,7 @@ extension MockDataset {
         w.field("body", "Stay in the loop — news & offers.\nNo spam.")
         w.field("button", "Submit")
         w.field("thanks", "Thanks for signing up! ✅")
-        // reference §6.7: inside style/options sizes are ints and flags are booleans
+        // Inside style/options, sizes are JSON ints and flags are booleans
         w.key("style")
         w.raw("{\"background\":\"F7F7F7\",\"dark\":")
         w.bool(r.chance(0.3))
@@ -273,7 +273,7 @@ extension MockDataset {
         for name in Self.campaignStringInts {
             w.key(name)
             switch name.description {
-            case "bounceid": w.intString(-1)  // reference §6.13: bounceid can be "-1"
+            case "bounceid": w.intString(-1)  // bounceid can be "-1"
             case "seriesid": w.intString(automation ?? 0)
             case "status": w.intString(sent ? 5 : 0)
             case "ip4": w.intString(Int(r.next() & 0xFFFF_FFFF))
@@ -342,7 +342,7 @@ extension MockDataset {
         w.field("email", "\(firstASCII).\(lastASCII)@demo.example.com")
         w.field("phone", r.chance(0.5) ? "" : "+1 312 555 01\(10 + index)")
         w.field("signature", optional: r.chance(0.6) ? nil : "—\n\(firstName) \(lastName)\nDemo Inc. / Sales")
-        // reference §6.15: the OAS example omits these newer keys; LEAP has them
+        // Newer keys, missing from older responses
         if index % 4 != 3 {
             w.field("lang", "english")
             w.field("localZoneid", "America/Chicago")

@@ -1,4 +1,4 @@
-/// Response bodies: records key, side-loads and `meta` in the shapes of reference §6 and §8.
+/// Response bodies: records key, side-loads and `meta` in the API's shapes (docs/activecampaign-api.md#endpoints).
 extension MockDataset {
     /// A record as the API would send it, before `MockDataShapes` are injected.
     func writeBaseRecord(_ endpoint: MockEndpoint, index: Int, times: RecordTimes?, into writer: inout JSONWriter) {
@@ -38,7 +38,7 @@ extension MockDataset {
         writer.beginObject()
         switch endpoint {
         case .contacts:
-            // reference §6.1: scoreValues appears even without include=
+            // scoreValues appears even without include=
             writer.emptyArrayField("scoreValues")
             writer.key("contacts")
             writeRecords(endpoint, rows: rows, into: &writer)
@@ -67,7 +67,7 @@ extension MockDataset {
                 }
                 writer.endObject()
             }
-            // reference §2: meta.total is a JSON number on /deals only
+            // meta.total is a JSON number on /deals only
             writeTotal(total, number: true, into: &writer)
             writer.endObject()
         case .fields:
@@ -144,7 +144,7 @@ extension MockDataset {
         }
     }
 
-    /// reference §6.1: contacts' meta echoes the query in page_input.
+    /// Contacts' meta echoes the query in page_input.
     private func writePageInput(_ query: MockPageQuery, into writer: inout JSONWriter) {
         writer.key("page_input")
         writer.beginObject()
@@ -178,7 +178,7 @@ extension MockDataset {
 }
 
 extension MockEndpoint {
-    /// The plural key the records sit under (reference §1).
+    /// The plural key the records sit under.
     var recordsKey: StaticString {
         switch self {
         case .contacts: "contacts"

@@ -1,4 +1,4 @@
-/// Pipelines, stages, accounts, notes and tasks (reference §6.8–6.12).
+/// Pipelines, stages, accounts, notes and tasks (docs/activecampaign-api.md#endpoint-notes).
 extension MockDataset {
     func writeDealGroup(index: Int, into w: inout JSONWriter) {
         var r = random(.dealGroups, index)
@@ -48,7 +48,7 @@ extension MockDataset {
         w.field("cardRegion3", "show-avatar")
         w.field("cardRegion4", "contact-fullname-orgname")
         w.field("cardRegion5", optional: r.chance(0.5) ? nil : "value")
-        // reference §6.9: cdate/udate can be null on stages
+        // cdate/udate can be null on stages
         let undated = index % 7 == 3
         w.dateTimeField("cdate", undated ? nil : t.created)
         w.dateTimeField("udate", undated ? nil : t.updated)
@@ -66,7 +66,7 @@ extension MockDataset {
         w.field("accountUrl", optional: r.chance(0.4) ? nil : "https://www.example.com/accounts/\(id)")
         w.dateTimeField("createdTimestamp", t.created)
         w.dateTimeField("updatedTimestamp", t.updated)
-        // reference §6.10: counts are 0 unless count_deals=true
+        // The API sends 0 unless the request has count_deals=true, which the exporter never sends
         w.field("contactCount", id: 0)
         w.field("dealCount", id: 0)
         if index % 5 == 0 {
@@ -74,7 +74,7 @@ extension MockDataset {
         }
         if index % 4 == 2 {
             w.key("links")
-            w.raw("[]")  // reference §4: an empty links object arrives as []
+            w.raw("[]")  // PHP sends an empty links object as []
         } else {
             w.links("accounts", id: id, names: ["notes", "accountCustomFieldData", "accountContacts"], absolute: true)
         }
@@ -124,7 +124,7 @@ extension MockDataset {
         w.field("id", id: id)
         w.field("title", optional: r.chance(0.1) ? nil : ["Call back", "Send quote “v2”", "Démo", "Follow up / e-mail"][index % 4])
         w.field("note", r.pick(MockVocabulary.notes))
-        // reference §4: status is the number 0 in the list example but "0" elsewhere; send both forms
+        // The API's examples send status as the number 0 and as the string "0"; send both forms
         w.key("status")
         if index % 3 == 0 { w.int(done ? 1 : 0) } else { w.intString(done ? 1 : 0) }
         w.field("relid", id: relid)

@@ -1,4 +1,4 @@
-/// Injection of `MockDataShapes` into served records (issue #7 "Data shapes"). The shapes are a function of the
+/// Injection of `MockDataShapes` into served records (README.md, section 'Reliability'). The shapes are a function of the
 /// record index, so `MockServer.currentRecords` returns exactly what was served.
 extension MockDataset {
     func writeRecord(_ endpoint: MockEndpoint, index: Int, times: RecordTimes?, into w: inout JSONWriter) {

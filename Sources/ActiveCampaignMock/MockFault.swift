@@ -1,11 +1,11 @@
-/// A scripted fault: what the mock answers instead of a normal list page (issue #7 "API faults").
+/// A scripted fault: what the mock answers instead of a normal list page (README.md, section 'Reliability').
 public enum MockFault: Sendable, Equatable {
-    /// This status with the errors body of reference §5, and a `Retry-After` header when given
+    /// This status with the API's errors body, and a `Retry-After` header when given
     /// (a 429 storm with `Retry-After: 0` or a long one; a 5xx burst).
     case status(Int, retryAfter: Int? = nil)
     /// 200 with an HTML body, as a proxy in front of the API may send.
     case nonJSONBody
-    /// 200 with an empty body (reference §1: SING sees these).
+    /// 200 with an empty body (other clients report these from the API).
     case emptyBody
     /// 200 with valid JSON that lacks the records key.
     case missingRecordsKey
@@ -31,7 +31,7 @@ public struct MockFaultRule: Sendable, Equatable {
     }
 }
 
-/// How list pages write `meta.total` (reference §2: a string on most endpoints, a number on /deals).
+/// How list pages write `meta.total` (the API: a string on most endpoints, a number on /deals).
 public enum MockTotalStyle: String, Sendable, CaseIterable {
     /// As the API does.
     case asAPI = "api"

@@ -11,7 +11,7 @@ struct MockPageQuery: Sendable {
     var offset: Int
 }
 
-/// One entry of deals' `meta.currencies`: upper-case code, number of deals, total value in cents (reference §6.2).
+/// One entry of deals' `meta.currencies`: upper-case code, number of deals, total value in cents.
 struct MockCurrencyTotal: Sendable {
     var code: String
     var count: Int

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The query string of a request, decoded as PHP does: `%XX` escapes and `+` as space, so PHP-style brackets
-/// work raw (`filters[updated_after]`) and percent-encoded (`filters%5Bupdated_after%5D`) alike (reference §1).
-/// Unknown parameters are kept but never rejected (reference §3: the API silently ignores them).
+/// work raw (`filters[updated_after]`) and percent-encoded (`filters%5Bupdated_after%5D`) alike, as on the API.
+/// Unknown parameters are kept but never rejected: the API silently ignores them.
 struct MockQuery: Sendable {
     private(set) var values: [String: String] = [:]
 

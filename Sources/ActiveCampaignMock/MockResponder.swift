@@ -32,7 +32,7 @@ struct MockResponder: HTTPResponder {
         return response
     }
 
-    /// COMMON rule 5: the key never reaches the log, even if a client put it into the query string.
+    /// The key never reaches the log, even if a client put it into the query string.
     private func masked(_ query: String) -> String {
         let key = server.configuration.apiKey
         return key.isEmpty ? query : query.replacingOccurrences(of: key, with: "***")
@@ -40,7 +40,7 @@ struct MockResponder: HTTPResponder {
 
     private func answer(_ request: Request, startedAt started: ContinuousClock.Instant) async -> Response {
         let configuration = server.configuration
-        // reference §5/§8.1: a missing or wrong Api-Token is a 403 with an errors body
+        // A missing or wrong Api-Token is a 403 with an errors body, as on the API
         guard request.headers[Self.apiTokenHeader] == configuration.apiKey else {
             return Self.error(403, title: "Forbidden", detail: "The API token is missing or invalid.")
         }
@@ -142,7 +142,7 @@ struct MockResponder: HTTPResponder {
         while resource.hasPrefix("/") { resource = resource.dropFirst() }
         while resource.hasSuffix("/") { resource = resource.dropLast() }
         if resource.isEmpty {
-            return (200, Array("{}".utf8))  // the token check clients do first (reference §1)
+            return (200, Array("{}".utf8))  // the token check some clients do first (GET /api/3/)
         }
         if resource == "users/me" {
             var writer = JSONWriter()
@@ -159,7 +159,7 @@ struct MockResponder: HTTPResponder {
         return (200, listPage(endpoint, query: MockQuery(request.uri.query)))
     }
 
-    /// reference §2: limit defaults to 20 and is capped at 100; offset is zero-based.
+    /// As on the API: limit defaults to 20 and is capped at 100; offset is zero-based.
     private func listPage(_ endpoint: MockEndpoint, query: MockQuery) -> [UInt8] {
         let requestedLimit = query.integer("limit") ?? 20
         let limit = requestedLimit < 1 ? 20 : min(100, requestedLimit)
@@ -169,7 +169,7 @@ struct MockResponder: HTTPResponder {
         let total: Int
         if endpoint.isMutable {
             let filter = RecordFilter(query: query)
-            // reference §2: id_greater exists only on /contacts
+            // id_greater exists only on /contacts
             let idGreater = endpoint == .contacts ? max(0, query.integer("id_greater") ?? 0) : 0
             (rows, total) = server.state.withLock {
                 $0[endpoint].page(filter: filter, idGreater: idGreater, offset: offset, limit: limit, dataset: dataset)
@@ -177,7 +177,7 @@ struct MockResponder: HTTPResponder {
         } else {
             var indexes = 0..<dataset.count(of: endpoint)
             if endpoint == .dealStages, let group = query.integer("filters[d_groupid]") {
-                // reference §6.9: filters[d_groupid] scopes stages to one pipeline
+                // filters[d_groupid] scopes stages to one pipeline
                 indexes =
                     (1...MockDataset.stagesPerGroup.count).contains(group)
                     ? dataset.stageIndexes(ofGroupIndex: group - 1) : 0..<0
@@ -207,7 +207,7 @@ struct MockResponder: HTTPResponder {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// reference §5: `{"errors":[{"status":403,"title":"Forbidden","detail":"..."}]}`
+    /// The API's error body: `{"errors":[{"status":403,"title":"Forbidden","detail":"..."}]}`
     static func error(_ status: Int, title: String, detail: String) -> Response {
         json(status, errorBody(status, title: title, detail: detail))
     }
@@ -228,7 +228,7 @@ struct MockResponder: HTTPResponder {
         return writer.bytes
     }
 
-    /// reference §5: a 404 carries the errors shape without a status member.
+    /// The API's 404 carries the errors shape without a status member.
     private func notFound(_ path: String) -> (Int, [UInt8]) {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
@@ -251,7 +251,7 @@ struct MockResponder: HTTPResponder {
         return response
     }
 
-    /// reference §5: FIELD saw sporadic 502/503 (from a proxy, so HTML); a 500 comes from the app as JSON.
+    /// Live accounts answer sporadic 502/503 from a proxy (so HTML); a 500 comes from the app as JSON.
     static func serverError(_ status: Int) -> Response {
         if status == 500 {
             return json(500, Array("{\"message\":\"Internal Server Error\"}".utf8))

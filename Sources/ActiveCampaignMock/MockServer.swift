@@ -3,8 +3,8 @@ import Hummingbird
 import Logging
 import Synchronization
 
-/// A local HTTP server that behaves like the ActiveCampaign API v3 read side (reference §8): synthetic data
-/// from `MockDataset`, the API's auth, paging and filter rules, and faults on demand.
+/// A local HTTP server that behaves like the ActiveCampaign API v3 read side: synthetic data from `MockDataset`,
+/// the API's auth, paging and filter rules, and faults on demand (docs/activecampaign-api.md#what-the-mock-reproduces).
 public final class MockServer: Sendable {
     public let configuration: MockConfiguration
     public let dataset: MockDataset

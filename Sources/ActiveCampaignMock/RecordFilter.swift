@@ -1,4 +1,4 @@
-/// The server-side filters of contacts and deals (reference §3, §6.1, §6.2): update time against `udate`
+/// The server-side filters of contacts and deals (docs/activecampaign-api.md#incremental-filters): update time against `udate`
 /// (contacts) or `mdate` (deals), creation time against `cdate`. `*_after` is inclusive (>=), `*_before`
 /// exclusive (<), as documented for deals. Unparseable values are ignored like unknown parameters.
 struct RecordFilter: Hashable, Sendable {

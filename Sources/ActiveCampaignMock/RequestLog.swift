@@ -2,7 +2,7 @@ import Foundation
 
 /// JSON-lines request log: one line per request with `time` (ISO 8601 UTC, ms), `path`, `query`, `status`,
 /// `duration_ms` and `in_flight` (other requests in flight when it started). Headers are never logged, so the
-/// `Api-Token` cannot leak (COMMON rule 5).
+/// `Api-Token` cannot leak.
 final class RequestLog: Sendable {
     private let handle: FileHandle
 

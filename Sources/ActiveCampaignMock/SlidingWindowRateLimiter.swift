@@ -1,4 +1,4 @@
-/// The account-wide request budget (reference §5: 5 requests per second per account, shared by all keys):
+/// The account-wide request budget (the API allows 5 requests per second per account, shared by all keys):
 /// a request is refused when `limit` admitted requests already started within the last second.
 struct SlidingWindowRateLimiter: Sendable {
     let limit: Int

@@ -7,13 +7,22 @@ import Foundation
 struct ACExport: AsyncParsableCommand {
     static let version = "0.1.0"
 
+    #if DEBUG
+    static let buildKind = "debug"
+    #else
+    static let buildKind = "release"
+    #endif
+
+    /// The Parquet files' `created_by`: parquet-java's parseable form, naming this build.
+    static let createdBy = "ac-export version \(version) (build \(buildKind))"
+
     static let configuration = CommandConfiguration(
         commandName: "ac-export",
         abstract: "Export ActiveCampaign API v3 data to partitioned Parquet files.",
         discussion: """
             Exit codes: 0 all endpoints succeeded, 1 one or more endpoints failed, 2 usage or configuration error.
             Credentials come from --api-key/--base-url or ACTIVECAMPAIGN_API_KEY/ACTIVECAMPAIGN_BASE_URL;
-            with neither, `run` exports the built-in demo account served by the local mock API.
+            with neither, `run` stops; `run --demo` exports the built-in demo account served by the local mock API.
             """,
         version: version,
         subcommands: [RunCommand.self, ConvertCommand.self, InspectCommand.self, EndpointsCommand.self, CheckCommand.self, ConfigCommand.self, MockCommand.self]
@@ -23,6 +32,7 @@ struct ACExport: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        StandardError.ignoreBrokenPipes()
         do {
             var command = try ACExport.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -36,7 +46,7 @@ enum Main {
                 ACExport.exit(withError: error)
             }
             if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
-            FileHandle.standardError.write(Data((ACExport.fullMessage(for: error) + "\n").utf8))
+            StandardError.write(ACExport.fullMessage(for: error) + "\n")
             // ArgumentParser uses EX_USAGE (64) for usage errors; ours is 2, also for an unusable output folder.
             Foundation.exit(code == .validationFailure || error is UsageError || error is any ConfigurationProblem ? 2 : 1)
         }

@@ -37,7 +37,7 @@ extension ClientAgainstMockTests {
                     var dealPages: [Page] = []
                     for try await page in client.pages(of: Endpoint.named("deals")!) { dealPages.append(page) }
                     #expect(dealPages.map(\.resumeAfter) == [.offset(100), .offset(200), .offset(250)])
-                    // reference §2: meta.total is a number on /deals, read the same as the strings elsewhere
+                    // meta.total is a number on /deals, read the same as the strings elsewhere
                     #expect(dealPages[0].total == 250)
                     #expect(try await client.total(of: Endpoint.named("deals")!, window: nil) == 250)
                 }

@@ -65,7 +65,7 @@ struct JSONScannerTests {
         ])
         #expect(result.recordIDs == [12, 7, nil, nil, nil, nil, -3])
         #expect(result.total == 1000)
-        // reference §2: a number on /deals.
+        // meta.total is a number on /deals.
         #expect(try skim(#"{"meta":{"total":250},"deals":[]}"#, key: "deals").total == 250)
         #expect(try skim(#"{"deals":[]}"#, key: "deals").total == nil)
         // Found by the fuzzer: a total beyond Int64 trapped converting from Double.

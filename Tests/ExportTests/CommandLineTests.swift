@@ -55,15 +55,15 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: lake))
     }
 
-    /// `make run`'s flow: no account configured → the built-in mock serves a demo account, all 15 endpoints land.
-    @Test func withoutAnAccountTheDemoExportsAllFifteenEndpoints() async throws {
+    /// `make run`'s flow: no account configured → `--demo`: the built-in mock serves a demo account, all 15 endpoints land.
+    @Test func theDemoExportsAllFifteenEndpoints() async throws {
         guard requireCLI() else { return }
         let lake = try LakeHarness.temporaryDirectory("demo")
         defer { try? FileManager.default.removeItem(atPath: lake) }
         var environment = ProcessInfo.processInfo.environment
         environment["ACTIVECAMPAIGN_API_KEY"] = nil
         environment["ACTIVECAMPAIGN_BASE_URL"] = nil
-        let (status, output) = try await LakeHarness.run(LakeHarness.cli, ["run", "--out", lake, "--rate-limit", "50"], environment: environment, in: lake)
+        let (status, output) = try await LakeHarness.run(LakeHarness.cli, ["run", "--demo", "--out", lake, "--rate-limit", "50"], environment: environment, in: lake)
         #expect(status == 0, "\(output)")
         #expect(output.contains("built-in demo account") && output.contains("all endpoints succeeded"))
         let folders = try FileManager.default.contentsOfDirectory(atPath: lake).filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }

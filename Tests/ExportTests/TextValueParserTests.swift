@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func offsetsBecomeUTCInstants() {
-        // US Central, both DST states (reference §3).
+        // US Central, both DST states, as the API sends them.
         guard case .instant(let summer)? = shape("2019-09-06T11:29:48-05:00"),
               case .instant(let winter)? = shape("2017-01-20T09:28:02-06:00"),
               case .instant(let zulu)? = shape("2019-09-06T16:29:48Z")

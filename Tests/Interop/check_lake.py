@@ -4,9 +4,10 @@ Usage: check_lake.py LAKE SOURCE_DIR
 SOURCE_DIR holds <endpoint>.ndjson: the records the API served (one JSON object per line).
 For every endpoint: pyarrow reads LAKE/<endpoint>/**/*.parquet as a hive-partitioned dataset, every
 source record must appear exactly once (by id), and every source value must be recoverable from
-its column by the rules of DESIGN.md: strings and integers text-equal, timestamps the same instant,
+its column by the type rules of docs/parquet-layout.md: strings and integers text-equal, timestamps the same instant,
 dates the same day, MySQL zero dates and missing keys as null, objects flattened to parent__child,
-arrays as JSON text. DuckDB must read the same dataset with hive partitioning.
+arrays as JSON text. DuckDB and polars must read the same dataset with hive partitioning, and fastparquet
+(the pandas/Dask engine, which knows only the v1 encodings) every file with the same values as pyarrow.
 Prints a summary line; exit status 1 on any mismatch.
 """
 import datetime as dt
@@ -15,8 +16,12 @@ import os
 import sys
 
 import duckdb
+import fastparquet
+import pandas as pd
+import polars as pl
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 
 class Number(str):
@@ -89,6 +94,49 @@ def same(expected, actual):
     return expected == actual
 
 
+def comparable(value, arrow_type):
+    """A pandas cell from pyarrow or fastparquet → a plain value both engines agree on."""
+    if value is None or (not isinstance(value, (str, bytes, list, dict)) and pd.isna(value)):
+        return None
+    if pa.types.is_timestamp(arrow_type):
+        stamp = pd.Timestamp(value)
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_convert("UTC").tz_localize(None)
+        return stamp.value // 1000
+    if pa.types.is_date32(arrow_type):
+        return pd.Timestamp(value).date().isoformat()
+    if pa.types.is_int64(arrow_type):
+        return int(value)
+    if pa.types.is_float64(arrow_type):
+        return float(value)
+    if pa.types.is_boolean(arrow_type):
+        return bool(value)
+    return str(value)
+
+
+def check_fastparquet(folder, endpoint, failures):
+    """Every part file opened by fastparquet, every value equal to pyarrow's reading of the same file."""
+    for root, _, names in os.walk(folder):
+        for name in sorted(n for n in names if n.endswith(".parquet")):
+            path = os.path.join(root, name)
+            try:
+                theirs = fastparquet.ParquetFile(path).to_pandas()
+            except Exception as error:  # the point of the check: which file, and why
+                failures.append(f"{endpoint}: fastparquet cannot read {path}: {type(error).__name__}: {error}")
+                continue
+            table = pq.read_table(path)
+            ours = table.to_pandas()
+            if list(theirs.columns) != table.schema.names or len(theirs) != len(ours):
+                failures.append(f"{endpoint}: fastparquet reads {path} as {len(theirs)} rows {list(theirs.columns)[:5]}…, pyarrow {len(ours)}")
+                continue
+            for field in table.schema:
+                a = [comparable(v, field.type) for v in ours[field.name].tolist()]
+                b = [comparable(v, field.type) for v in theirs[field.name].tolist()]
+                if a != b:
+                    bad = next(i for i, (x, y) in enumerate(zip(a, b)) if x != y)
+                    failures.append(f"{endpoint}: {path} column {field.name} row {bad}: pyarrow {a[bad]!r}, fastparquet {b[bad]!r}")
+
+
 def check_endpoint(lake, source_dir, endpoint, failures):
     records = load(os.path.join(source_dir, endpoint + ".ndjson"))
     folder = os.path.join(lake, endpoint)
@@ -149,6 +197,10 @@ def check_endpoint(lake, source_dir, endpoint, failures):
         f"SELECT count(*) FROM read_parquet('{folder}/**/*.parquet', hive_partitioning=true) WHERE date IS NOT NULL").fetchone()[0]
     if has_date != count:
         failures.append(f"{endpoint}: DuckDB does not see the date= partition on every row")
+    polars_ids = pl.scan_parquet(f"{folder}/**/*.parquet", hive_partitioning=True).select(pl.col("id").cast(pl.String)).collect()["id"].to_list()
+    if sorted(polars_ids) != sorted(str(row["id"]) for row in rows):
+        failures.append(f"{endpoint}: polars reads {len(polars_ids)} ids, pyarrow {len(rows)} rows, or other ids")
+    check_fastparquet(folder, endpoint, failures)
     return len(rows)
 
 
@@ -163,7 +215,8 @@ def main():
         print("\n".join(failures[:60]))
         print(f"lake check: {len(failures)} problems")
         sys.exit(1)
-    print(f"lake check: {total} rows over {len(endpoints)} endpoints match their source records exactly once")
+    print(f"lake check: {total} rows over {len(endpoints)} endpoints match their source records exactly once "
+          "(pyarrow, DuckDB, polars, fastparquet)")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ import Testing
         let bigPath = directory.appendingPathComponent("row-groups.parquet").path
         #expect(try big.write(to: try FileSink(path: bigPath), properties: manyGroups).rowGroups.count == 3)
         cases.append(big.interopCase(path: bigPath))
-        // The reference's byte-exact worked example (no statistics in it).
+        // The byte-exact worked example (docs/parquet-layout.md#worked-example; no statistics in it).
         cases.append(InteropHarness.Case(
             path: InteropHarness.repositoryRoot.appendingPathComponent("fixtures/worked-example.parquet").path, rows: 3,
             columns: [InteropHarness.ExpectedColumn(name: "a", type: "int64", values: [.int(1), .null, .int(3)], stats: nil)]))

@@ -46,10 +46,10 @@ import Testing
     }
 
     /// After its first page a high-cardinality string column leaves the dictionary for DELTA_BYTE_ARRAY
-    /// pages (PLAIN when `deltaEncodedStrings` is off).
+    /// pages (PLAIN in format version 1).
     @Test(arguments: [true, false]) func highCardinalityColumnFallsBackAfterItsFirstPage(delta: Bool) throws {
         var properties = WriterProperties()
-        properties.deltaEncodedStrings = delta
+        properties.formatVersion = delta ? .v2 : .v1
         let sink = MemorySink()
         let writer = try ParquetWriter(sink: sink, schema: Schema([Column("email", .string)]), properties: properties)
         for i in 0..<50_000 {

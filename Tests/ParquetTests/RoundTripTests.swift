@@ -6,12 +6,12 @@ import Testing
     static func variants() -> [(String, WriterProperties)] {
         var result: [(String, WriterProperties)] = []
         for codec in [CompressionCodec.uncompressed, .gzip] {
-            // Strings without a dictionary: PLAIN, or DELTA_BYTE_ARRAY (the default).
+            // Strings without a dictionary: PLAIN (format version 1, the default), or DELTA_BYTE_ARRAY (version 2).
             for (encoding, dictionary, delta) in [("plain", false, false), ("delta", false, true), ("dict", true, true)] {
                 var p = WriterProperties()
                 p.compression = codec
                 p.dictionaryEnabled = dictionary
-                p.deltaEncodedStrings = delta
+                p.formatVersion = delta ? .v2 : .v1
                 p.dataPageRowLimit = 700  // several pages per chunk even for small tables
                 result.append(("\(codec)-\(encoding)", p))
             }

@@ -75,7 +75,7 @@ struct TestTable {
         }
     }
 
-    /// Spec rules (parquet-writer-notes §9), computed from the source values: strings by unsigned bytes,
+    /// Spec rules (docs/parquet-layout.md#statistics), computed from the source values: strings by unsigned bytes,
     /// NaN ignored, zero min as -0.0 and zero max as +0.0, long strings (> 4096 bytes) without min/max.
     static func expectedStatistics(_ cells: [Cell]) -> InteropHarness.ExpectedStatistics {
         let nulls = cells.filter { $0 == .null }.count

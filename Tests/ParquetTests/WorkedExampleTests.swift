@@ -2,7 +2,7 @@ import Foundation
 import Parquet
 import Testing
 
-/// parquet-writer-notes.md §12: the byte-exact 111-byte file, verified there with pyarrow, DuckDB and polars.
+/// The byte-exact 111-byte worked example (docs/parquet-layout.md#worked-example), which pyarrow, DuckDB and polars read.
 @Suite struct WorkedExampleTests {
     static let referenceHex = """
         50 41 52 31 15 00 15 2C 15 2C 2C 15 06 15 00 15 06 15 06 00 00 02 00 00 00 03 05 01 00 00 00 00

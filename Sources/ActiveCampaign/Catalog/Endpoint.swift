@@ -1,4 +1,4 @@
-/// One exportable ActiveCampaign list endpoint (reference §6).
+/// One exportable ActiveCampaign list endpoint (docs/activecampaign-api.md#endpoints).
 public struct Endpoint: Sendable, Hashable {
     /// The exporter's name, also the output folder (`deal_stages`).
     public let name: String
@@ -31,18 +31,18 @@ public struct Endpoint: Sendable, Hashable {
 extension Endpoint {
     /// The 15 endpoints in export order: parents before children (`deal_pipelines` before `deal_stages`).
     public static let all: [Endpoint] = [
-        // reference §6.1: contacts page by id and filter on udate
+        // Only /contacts has id keyset paging (orders[id] + id_greater); its update filter is on udate.
         Endpoint(name: "contacts", path: "contacts", recordsKey: "contacts", cursorField: "udate", pagination: .idGreater),
         Endpoint(name: "lists", path: "lists", recordsKey: "lists"),
         Endpoint(name: "tags", path: "tags", recordsKey: "tags"),
-        // reference §6.5: undocumented list endpoint, plain limit/offset
+        // An undocumented list endpoint (other clients use it widely): plain limit/offset, no filters.
         Endpoint(name: "contact_tags", path: "contactTags", recordsKey: "contactTags"),
         Endpoint(name: "custom_fields", path: "fields", recordsKey: "fields"),
         Endpoint(name: "forms", path: "forms", recordsKey: "forms"),
-        // reference §6.2: deals filter on mdate; no id_greater
+        // Deals filter on mdate and have no id_greater, so they page by offset.
         Endpoint(name: "deals", path: "deals", recordsKey: "deals", cursorField: "mdate"),
         Endpoint(name: "deal_pipelines", path: "dealGroups", recordsKey: "dealGroups"),
-        // reference §6.9: stages fetched per pipeline with filters[d_groupid]
+        // Stages are listed per pipeline with filters[d_groupid] (docs/activecampaign-api.md#deal-stages-per-pipeline).
         Endpoint(name: "deal_stages", path: "dealStages", recordsKey: "dealStages", parent: "deal_pipelines"),
         Endpoint(name: "accounts", path: "accounts", recordsKey: "accounts"),
         Endpoint(name: "notes", path: "notes", recordsKey: "notes"),

@@ -1,4 +1,4 @@
-/// How an endpoint's list is paged (reference §2).
+/// How an endpoint's list is paged (docs/activecampaign-api.md#pagination).
 public enum Pagination: String, Sendable {
     /// `orders[id]=ASC` + `id_greater=<last id>`: stable while records change; only `/contacts` supports it.
     case idGreater

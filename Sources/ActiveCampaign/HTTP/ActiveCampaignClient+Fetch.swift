@@ -105,7 +105,7 @@ extension ActiveCampaignClient {
     }
 
     /// A 2xx body must be a JSON object, and hold the records array when one is expected. Empty and truncated
-    /// bodies happen (reference §1: SING sees empty 200s) and are retried. Elements that are not objects are
+    /// bodies happen (other clients report empty 200s from the API) and are retried. Elements that are not objects are
     /// kept: they count for paging, and the exporter reports and skips them.
     private static func parseBody(_ body: ByteBuffer, recordsKey: String?) -> Result<ListResponse, AttemptFailure> {
         guard body.readableBytes > 0 else {
@@ -130,7 +130,7 @@ extension ActiveCampaignClient {
             ListResponse(records: RawRecords(bytes: bytes, ranges: ranges), recordIDs: skim.recordIDs, total: skim.total, requestDescription: ""))
     }
 
-    /// The error of a non-retryable status, naming the cause and the fix (reference §5).
+    /// The error of a non-retryable status, naming the cause and the fix (docs/activecampaign-api.md#errors).
     private func rejection(status: HTTPResponseStatus, body: ByteBuffer, request: String, purpose: RequestPurpose)
         -> ActiveCampaignError
     {
@@ -144,7 +144,7 @@ extension ActiveCampaignClient {
             kind = .authentication
             message = "the API key was rejected (\(code)) — check ACTIVECAMPAIGN_API_KEY (Settings → Developer)\(said)"
         case (403, .list(let endpoint)):
-            // reference §5: a missing permission is a 403 whose detail says "You do not have permission to view lists."
+            // A missing permission is a 403 whose detail says e.g. "You do not have permission to view lists."
             if serverText?.lowercased().contains("permission") == true {
                 kind = .permission
                 message =
@@ -187,7 +187,7 @@ extension ActiveCampaignClient {
         return ActiveCampaignError(kind: .retriesExhausted, status: last.status, request: request, message: redacted(message))
     }
 
-    /// `errors[].title/detail` or `message` of an error body (reference §5), if it is JSON.
+    /// `errors[].title/detail` or `message` of an error body (the API's shapes), if it is JSON.
     private static func serverMessage(_ body: ByteBuffer) -> String? {
         guard body.readableBytes > 0,
             case .object(let root)? = try? body.withUnsafeReadableBytes({ try JSONParser.parse($0) })
@@ -207,7 +207,7 @@ extension ActiveCampaignClient {
         return nil
     }
 
-    /// COMMON rule 5: whatever a server or library echoes, the key never leaves in a message.
+    /// Whatever a server or library echoes, the API key never leaves in a message.
     func redacted(_ text: String) -> String {
         text.replacingOccurrences(of: credentials.apiKey, with: "<redacted>")
     }

@@ -52,7 +52,7 @@ public final class ActiveCampaignClient: Sendable {
         }
     }
 
-    /// `GET users/me` (reference §1): succeeds when the key and base URL work; otherwise throws an
+    /// `GET users/me` (the API reference's own example call): succeeds when the key and base URL work; otherwise throws an
     /// `ActiveCampaignError` that says which of the two is wrong.
     public func checkCredentials() async throws {
         _ = try await fetch(RequestTarget(path: "users/me", query: []), recordsKey: nil, purpose: .credentialCheck)

@@ -1,5 +1,5 @@
-/// Limits and timings of an `ActiveCampaignClient`. Defaults follow reference §5 (5 requests/s per account,
-/// kept at 4 for headroom) and SING's retry habits.
+/// Limits and timings of an `ActiveCampaignClient`. The API allows 5 requests/s per account; the default is 4,
+/// for headroom. See docs/activecampaign-api.md, sections 'Rate limit' and 'Retries'.
 public struct ClientConfiguration: Sendable {
     /// Most request starts in any one-second window, for the whole account.
     public var requestsPerSecond: Double = 4
@@ -17,7 +17,7 @@ public struct ClientConfiguration: Sendable {
     public var maxRetryAfter: Duration = .seconds(120)
     /// Deadline of one attempt, body included.
     public var requestTimeout: Duration = .seconds(60)
-    /// `limit` of list requests; the API caps it at 100 (reference §2).
+    /// `limit` of list requests; the API caps it at 100 (its default is 20).
     public var pageSize: Int = 100
 
     public init() {}

@@ -12,8 +12,10 @@ public struct Credentials: Sendable, CustomStringConvertible {
     let apiBasePath: String
     /// `host[:port]` of the account, for connection error messages.
     let hostDescription: String
+    /// `scheme://host[:port]`, lower-cased: which account a lake was made from (never the key).
+    public let accountOrigin: String
 
-    /// Accepts any http(s) URL with a host, with or without a trailing `/` or `/api/3` (reference §1).
+    /// Accepts any http(s) URL with a host, with or without a trailing `/` or `/api/3`: the host is per account and region.
     public init(apiKey: String, baseURL: String) throws {
         let trimmedKey = apiKey.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmedKey.isEmpty else {
@@ -39,6 +41,7 @@ public struct Credentials: Sendable, CustomStringConvertible {
         self.apiBase = text
         self.apiBasePath = path
         self.hostDescription = components.port.map { "\(host):\($0)" } ?? host
+        self.accountOrigin = "\(scheme)://\(hostDescription.lowercased())"
     }
 
     public var description: String {

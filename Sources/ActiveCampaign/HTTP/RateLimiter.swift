@@ -1,6 +1,6 @@
 import Synchronization
 
-/// The request budget of one account (reference §5: 5 requests/s shared by all keys), shared by every request
+/// The request budget of one account (the API allows 5 requests/s for all its keys together), shared by every request
 /// of a client: at most `maxStarts` request starts in any sliding `window`, and at most `maxInFlight` requests
 /// between `acquire()` and `release()`.
 ///

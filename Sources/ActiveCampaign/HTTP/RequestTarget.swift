@@ -3,7 +3,7 @@ struct RequestTarget: Sendable {
     var path: String
     var query: [(String, String)]
 
-    /// Full URL. Brackets are percent-encoded (reference §1: the API accepts both forms).
+    /// Full URL. Brackets are percent-encoded (the API accepts them raw or encoded).
     func url(apiBase: String) -> String {
         guard !query.isEmpty else { return apiBase + "/" + path }
         let encoded = query.map { Self.percentEncoded($0.0) + "=" + Self.percentEncoded($0.1) }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// When and how long to wait before retrying a request (reference §5; DESIGN "Fetching").
+/// When and how long to wait before retrying a request (docs/activecampaign-api.md#retries).
 struct RetryPolicy: Sendable {
     var maxAttempts: Int
     var backoffBase: Duration
@@ -14,7 +14,7 @@ struct RetryPolicy: Sendable {
         retryAfterFloor = configuration.retryAfterFloor
     }
 
-    /// 429 and 5xx are transient (reference §5: the limit may also show as 502/503); other statuses are not.
+    /// 408, 429 and 5xx are transient (the rate limit sometimes shows as 503, proxies send 502/503); others are not.
     static func isRetryable(status: Int) -> Bool {
         status == 429 || status == 408 || (500...599).contains(status)
     }

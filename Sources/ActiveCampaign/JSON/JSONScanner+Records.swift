@@ -15,10 +15,10 @@ public enum RecordsLocation: Equatable, Sendable {
 /// What one pass over a page body finds without building it: where its records are, their ids, `meta.total`.
 public struct PageSkim: Sendable {
     public var records: RecordsLocation
-    /// Per element of `.array`: its top-level `id` as an integer (a string on the wire, reference §4; a number
+    /// Per element of `.array`: its top-level `id` as an integer (a string on the wire; a number
     /// tolerated), nil when it has none or is not an object.
     public var recordIDs: [Int64?]
-    /// reference §2: `meta.total` is a string on most endpoints and a number on `/deals`.
+    /// `meta.total`: a string on most endpoints, a number on `/deals` (docs/activecampaign-api.md#record-count).
     public var total: Int?
 }
 

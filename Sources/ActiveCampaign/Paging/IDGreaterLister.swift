@@ -1,5 +1,5 @@
-/// Pages `/contacts` by id (reference §2: `orders[id]=ASC` + `id_greater`): a record deleted or inserted while
-/// paging cannot shift the others, so nothing present for the whole run is skipped.
+/// Pages `/contacts` by id (`orders[id]=ASC` + `id_greater`): a record deleted or inserted while paging cannot
+/// shift the others, so nothing present for the whole run is skipped (docs/activecampaign-api.md#id-keyset-paging).
 struct IDGreaterLister: Sendable {
     let endpoint: Endpoint
     let window: IncrementalWindow?

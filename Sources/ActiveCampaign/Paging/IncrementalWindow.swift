@@ -1,7 +1,7 @@
 import Foundation
 
 /// The update-time range `[since, until)` of an incremental run, sent as `filters[updated_after]` and
-/// `filters[updated_before]` (reference §3, §6.2: after is >=, before is <).
+/// `filters[updated_before]`: after is >=, before is < (docs/activecampaign-api.md#incremental-filters).
 public struct IncrementalWindow: Sendable, Equatable, Codable {
     public var since: Date
     public var until: Date
@@ -11,7 +11,7 @@ public struct IncrementalWindow: Sendable, Equatable, Codable {
         self.until = until
     }
 
-    /// The filter parameters, ISO 8601 UTC with `Z` (SING sends this shape, reference §3).
+    /// The filter parameters, ISO 8601 UTC with `Z` (`2026-11-29T03:39:22Z`), the shape other clients send too.
     var queryItems: [(String, String)] {
         [("filters[updated_after]", Self.text(since)), ("filters[updated_before]", Self.text(until))]
     }

@@ -1,9 +1,10 @@
 import Logging
 
-/// Pages a list by `limit`/`offset` until a short page (reference §2), yielding each valid id once.
+/// Pages a list by `limit`/`offset` until a short page, yielding each valid id once
+/// (docs/activecampaign-api.md#offset-paging).
 ///
 /// Offset paging skips a record when one before it is deleted mid-run, and repeats one when a record is inserted
-/// before it (DESIGN "Fetching"). So a pass is trusted only when `meta.total` held still, no id came twice, and
+/// before it. So a pass is trusted only when `meta.total` held still, no id came twice, and
 /// the ids seen reach the total; otherwise the list is paged again from offset 0, yielding only unseen ids, at
 /// most `maximumPasses` times in all. Records without a valid id are yielded in the first pass only.
 struct OffsetLister: Sendable {

@@ -1,5 +1,5 @@
-/// Pages `deal_stages` one pipeline at a time (reference §6.9: `filters[d_groupid]`): first the pipeline ids
-/// from `/dealGroups`, then each pipeline's stages by offset.
+/// Pages `deal_stages` one pipeline at a time with `filters[d_groupid]`: first the pipeline ids from `/dealGroups`,
+/// then each pipeline's stages by offset (docs/activecampaign-api.md#deal-stages-per-pipeline).
 struct PipelineLister: Sendable {
     let endpoint: Endpoint
     private let resume: (id: Int64, offset: Int)?

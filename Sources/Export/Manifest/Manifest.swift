@@ -1,11 +1,14 @@
 import ActiveCampaign
 import Foundation
 
-/// `OUT/_manifest.json`: the only mutable file of a drop (DESIGN.md "Manifest"). It never holds the API key.
+/// `OUT/_manifest.json`: the only mutable file of a drop (docs/manifest.md). It never holds the API key.
 public struct Manifest: Codable, Sendable, Equatable {
     public static let currentVersion = 1
 
     public var version: Int = Manifest.currentVersion
+    /// The account the lake was made from (`https://ACCOUNT.api-us1.com`, or `demo` for the built-in mock):
+    /// runs against another account are refused. Absent in lakes made before it was recorded.
+    public var account: String?
     public var endpoints: [String: EndpointState] = [:]
     public var runs: [RunRecord] = []
 
@@ -24,6 +27,8 @@ public struct EndpointState: Codable, Sendable, Equatable {
     public var watermark: String?
     /// `id:content-hash` of the committed records whose cursor equals the watermark (see CursorBoundary).
     public var watermarkRecords: [String]?
+    /// Incremental endpoints: the start of the first window (UTC, ISO 8601), where a full refresh starts again.
+    public var anchor: String?
     public var schema: EndpointSchema = EndpointSchema()
     public var schemaHistory: [SchemaChange] = []
     public var files: [CommittedFile] = []
@@ -53,6 +58,8 @@ public struct Checkpoint: Codable, Sendable, Equatable {
     /// `id:content-hash` of the committed records at `maxCursor`.
     public var maxCursorRecords: [String]?
     public var rowsCommitted: Int
+    /// The unfinished run is a full refresh: its files are staged and replace the endpoint's when it completes.
+    public var fullRefresh: Bool?
 }
 
 public struct RunRecord: Codable, Sendable, Equatable {

@@ -26,8 +26,10 @@ enum FileSystem {
             guard code == ENOSPC || code == EDQUOT else { return "cannot \(operation) \(path): \(reason)" }
             let needed = bytesNeeded.map { "this write needed \(FileSystem.byteCount(Int64($0))), " } ?? ""
             let free = freeBytes.map { "\(FileSystem.byteCount($0)) free" } ?? "free space unknown"
-            return "cannot \(operation) \(path): \(reason) (\(needed)\(free)); the disk is full: free space on that volume "
-                + "and run again (committed files and the manifest are intact)"
+            let remedy = code == EDQUOT
+                ? "the disk quota of this user is exceeded: raise the quota or free space within it"
+                : "the disk is full: free space on that volume"
+            return "cannot \(operation) \(path): \(reason) (\(needed)\(free)); \(remedy) and run again"
         }
     }
 
@@ -84,11 +86,25 @@ enum FileSystem {
         try syncDirectory((path as NSString).deletingLastPathComponent)
     }
 
+    /// `mkdir -p` with the system's own errno in the error (Foundation's wraps it in codes of its own).
     static func createDirectory(_ path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw Failure(operation: "create folder", path: path, code: (error as NSError).code == 0 ? EIO : Int32((error as NSError).code))
+        guard !path.isEmpty else { throw Failure(operation: "create folder", path: "\"\"", code: ENOENT) }
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += prefix.isEmpty || prefix.hasSuffix("/") ? String(component) : "/" + component
+            if mkdir(prefix, 0o755) == 0 { continue }
+            let code = errno
+            var info = stat()
+            if code == EEXIST || code == EACCES || code == EROFS, stat(prefix, &info) == 0 {
+                guard info.st_mode & S_IFMT == S_IFDIR else { throw Failure(operation: "create folder", path: prefix, code: ENOTDIR) }
+                continue
+            }
+            throw Failure(operation: "create folder", path: prefix, code: code)
         }
+    }
+
+    /// Removes a file; one that is already gone counts as removed.
+    static func removeFile(_ path: String) throws {
+        guard unlink(path) == 0 || errno == ENOENT else { throw Failure(operation: "remove", path: path, code: errno) }
     }
 }

@@ -71,7 +71,7 @@ final class PartFile {
         return stat(finalPath, &info) == 0 ? Int64(info.st_size) : 0
     }
 
-    /// A full disk while the writer flushes says how much space is free there (issue #7). The size of the part
+    /// A full disk while the writer flushes says how much space is free there, so the user knows what to clear. The size of the part
     /// file is not known before its pages are compressed, so no "needed" figure is claimed.
     private func diskFullWithFigures(_ error: ParquetError) -> any Error {
         guard case let .io(path, operation, code, _) = error, code == ENOSPC || code == EDQUOT else { return error }
@@ -86,6 +86,16 @@ final class PartFile {
 
 /// Full-refresh snapshots are committed under `OUT/_staging/` and published (renamed into the partition) only
 /// when the whole snapshot is complete, so readers never see half a snapshot or two snapshots of one date.
+extension PartFile {
+    /// The run id in `part-<run>-<n>.parquet`.
+    static func runID(ofFileNamed name: String) -> String? {
+        guard name.hasPrefix("part-"), name.hasSuffix(".parquet") else { return nil }
+        let stem = name.dropFirst("part-".count).dropLast(".parquet".count)
+        guard let dash = stem.lastIndex(of: "-"), stem[stem.index(after: dash)...].allSatisfy(\.isNumber) else { return nil }
+        return String(stem[..<dash])
+    }
+}
+
 enum Staging {
     static let folder = "_staging"
 

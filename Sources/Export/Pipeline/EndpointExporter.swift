@@ -13,7 +13,7 @@ final class EndpointExporter {
         var date: String
         var checkpointInterval: Duration
         var writerProperties: WriterProperties
-        /// Rows held before the first file's types are fixed (DESIGN.md: about 10k).
+        /// Rows held before the first file's types are fixed (docs/commit-protocol.md#inference-hold).
         var inferenceRows: Int = 10_000
         var progress: (@Sendable (ExportProgress) -> Void)?
     }
@@ -53,21 +53,25 @@ final class EndpointExporter {
     private var consumedMaxCursor: Int64 = .min
     /// The window and run of the checkpoint being continued (their files belong to this snapshot).
     private let window: IncrementalWindow?
+    /// An incremental endpoint read again from its anchor: staged like a snapshot, and its files replace all earlier ones.
+    private let fullRefresh: Bool
     private let logicalRunIDs: [String]
     private var lastResume: ResumePoint?
-    /// Records skipped and values repaired in this run (issue #7: each reported, never silent).
+    private let startedAt = ContinuousClock.now
+    /// Records skipped and values repaired in this run: each is reported, never silent.
     private var oddities = 0
     /// Past this many oddities per endpoint, they are counted, not logged one by one.
     static let odditiesLogged = 100
 
     init(
-        endpoint: String, cursorField: String?, window: IncrementalWindow?, resumedCheckpoint: Checkpoint?,
+        endpoint: String, cursorField: String?, window: IncrementalWindow?, fullRefresh: Bool = false, resumedCheckpoint: Checkpoint?,
         committedIDs: Set<String> = [], state: EndpointState?, context: Context, manifest: ManifestStore, logger: Logger
     ) {
         self.endpoint = endpoint
         self.cursorField = cursorField
         self.committedIDs = committedIDs
         self.window = window
+        self.fullRefresh = fullRefresh && cursorField != nil
         self.manifest = manifest
         self.logger = logger
         var context = context
@@ -128,7 +132,13 @@ final class EndpointExporter {
         pendingOrigins.append((firstRow, batch.origin))
         if !schemaFixed {
             lastResume = batch.resumeAfter
-            if shredder.rowCount >= context.inferenceRows { try await writeInferenceChunk() }
+            // The checkpoint interval bounds what a kill loses from the first page on: when it elapses first, the
+            // rows seen so far fix the types (later rows widen as usual).
+            let checkpointDue = ContinuousClock.now - startedAt >= context.checkpointInterval
+            if shredder.rowCount >= context.inferenceRows || checkpointDue {
+                try await writeInferenceChunk()
+                if checkpointDue { try await commitPart() }
+            }
             return
         }
         let changes = tracker.requiredChanges(for: shredder.fields, rows: 0..<shredder.rowCount, origin: origin(ofRow:))
@@ -226,7 +236,7 @@ final class EndpointExporter {
         return "\(batch.origin) record \(row - batch.firstRow)"
     }
 
-    /// Fixes the column types from the inference chunk (DESIGN.md: about 10k rows) and writes it.
+    /// Fixes the column types from the inference chunk (`Context.inferenceRows`) and writes it.
     private func writeInferenceChunk() async throws {
         let changes = tracker.requiredChanges(for: shredder.fields, rows: 0..<shredder.rowCount, origin: origin(ofRow:))
         tracker.apply(changes)
@@ -268,7 +278,7 @@ final class EndpointExporter {
         if let part { return part }
         let part = try PartFile(
             outputDirectory: context.outputDirectory, endpoint: endpoint, date: context.date, runID: context.runID,
-            sequence: partSequence, staged: mode == .fullRefresh, schema: tracker.parquetSchema, properties: context.writerProperties,
+            sequence: partSequence, staged: isStaged, schema: tracker.parquetSchema, properties: context.writerProperties,
             metadata: [KeyValue("ac-export.endpoint", endpoint), KeyValue("ac-export.run_id", context.runID)])
         partSequence += 1
         self.part = part
@@ -292,13 +302,16 @@ final class EndpointExporter {
         let checkpoint = lastResume.map {
             Checkpoint(runIDs: logicalRunIDs, date: context.date,
                        window: window, resume: $0, maxCursor: maxCursor.map(Self.iso),
-                       maxCursorRecords: committedBoundary.sortedFingerprints, rowsCommitted: rowsCommitted)
+                       maxCursorRecords: committedBoundary.sortedFingerprints, rowsCommitted: rowsCommitted,
+                       fullRefresh: fullRefresh ? true : nil)
         }
         let changes = takeSchemaChanges()
         let schema = tracker.schema
         let fresh = EndpointState(mode: mode, cursorField: cursorField)
+        let anchor = window.map { Self.iso(date: $0.since) }
         try await manifest.update { [endpoint] m in
             var state = m.endpoints[endpoint] ?? fresh
+            if state.watermark == nil { state.anchor = state.anchor ?? anchor }  // the first window's start
             state.files.append(file)
             state.checkpoint = checkpoint
             state.schema = schema
@@ -321,22 +334,27 @@ final class EndpointExporter {
         let schema = tracker.schema
         let fresh = EndpointState(mode: mode, cursorField: cursorField)
         let date = context.date
-        let (replaced, staged) = try await manifest.update { [endpoint, logicalRunIDs] m -> ([String], [String]) in
+        let anchor = window.map { Self.iso(date: $0.since) }
+        let (replaced, staged, previousFiles) = try await manifest.update { [endpoint, logicalRunIDs, fullRefresh, isStaged] m -> ([String], [String], [CommittedFile]) in
             var state = m.endpoints[endpoint] ?? fresh
+            let previousFiles = state.files
             var replaced: [String] = []
             var staged: [String] = []
             state.checkpoint = nil
             if fresh.mode == .incremental {
-                let previous = state.watermark.flatMap(Self.micros(fromISO:)) ?? .min
+                if fullRefresh || state.watermark == nil { state.anchor = fullRefresh ? anchor : state.anchor ?? anchor }
+                let previous = fullRefresh ? .min : state.watermark.flatMap(Self.micros(fromISO:)) ?? .min
                 if let watermark, let micros = Self.micros(fromISO: watermark), micros >= previous {
                     state.watermarkRecords = micros == previous ? Array(Set(watermarkRecords + (state.watermarkRecords ?? []))).sorted() : watermarkRecords
                     state.watermark = watermark
                 }
-            } else {
-                // Full snapshot: this run's staged files replace the earlier snapshot of the same date. The
-                // manifest switches first; the renames follow, and a crash between is rolled forward by the next run.
+            }
+            if isStaged {
+                // This run's staged files replace the earlier snapshot of the same date (a full refresh of an
+                // incremental endpoint: every earlier file). The manifest switches first; the renames follow, and
+                // a crash between is rolled forward by the next run.
                 replaced = state.files.filter {
-                    !logicalRunIDs.contains($0.runID) && ($0.date == date || Staging.isStaged($0.path))
+                    !logicalRunIDs.contains($0.runID) && (fullRefresh || $0.date == date || Staging.isStaged($0.path))
                 }.map(\.path)
                 state.files.removeAll { replaced.contains($0.path) }
                 for index in state.files.indices where Staging.isStaged(state.files[index].path) {
@@ -347,18 +365,27 @@ final class EndpointExporter {
             state.schema = schema
             state.schemaHistory += changes
             m.endpoints[endpoint] = state
-            return (replaced, staged)
+            return (replaced, staged, previousFiles)
         }
-        // Old snapshot out before the new one in: a reader may briefly see no files, never both snapshots.
-        for path in replaced {
-            try? FileManager.default.removeItem(atPath: context.outputDirectory + "/" + path)
-        }
-        for path in staged {
-            try Staging.publish(path, in: context.outputDirectory)
+        guard !staged.isEmpty || !replaced.isEmpty else { return }
+        do {
+            try SnapshotSwap(directory: context.outputDirectory, replaced: replaced, staged: staged, logger: logger).run()
+        } catch {
+            // The files are back where they were: so is the manifest, or the next run rolls the switch forward.
+            let restored: Bool
+            do {
+                try await manifest.update { [endpoint] m in m.endpoints[endpoint]?.files = previousFiles }
+                restored = true
+            } catch {
+                restored = false
+            }
+            throw SnapshotNotPublished(endpoint: endpoint, reason: "\(error)", previousSnapshotKept: restored)
         }
     }
 
     private var mode: SyncMode { cursorField == nil ? .fullRefresh : .incremental }
+    /// Files wait in the staging area until the run completes: snapshots and full refreshes.
+    private var isStaged: Bool { mode == .fullRefresh || fullRefresh }
 
     private func takeSchemaChanges() -> [SchemaChange] {
         defer { pendingChanges = [] }
@@ -372,6 +399,10 @@ final class EndpointExporter {
 
     static func iso(_ micros: Int64) -> String {
         UTCTimestamp.iso8601(micros: micros)
+    }
+
+    static func iso(date: Date) -> String {
+        iso(Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))
     }
 
     static func micros(fromISO text: String) -> Int64? {

@@ -6,8 +6,11 @@ import Parquet
 public struct ExportOptions: Sendable {
     public var outputDirectory: String
     public var endpoints: [Endpoint]
-    /// Start of the first incremental window (default: one year before the run).
-    public var anchorDate: Date
+    /// The account the records come from (see `Manifest.account`); nil when unknown (saved pages).
+    public var account: String?
+    /// Start of the first incremental window, and of a full refresh's; nil: the lake's original anchor, and for
+    /// a new lake one year before the run.
+    public var anchorDate: Date?
     /// Ignore watermarks and checkpoints: re-read every incremental endpoint from the anchor date.
     public var fullRefresh = false
     /// The same for these endpoints only.
@@ -15,7 +18,7 @@ public struct ExportOptions: Sendable {
     public var checkpointInterval: Duration = .seconds(60)
     public var writerProperties = WriterProperties()
     public var maxConcurrentEndpoints = 3
-    /// Rows held before a file's column types are fixed (DESIGN.md: about 10k).
+    /// Rows held before a file's column types are fixed (docs/commit-protocol.md#inference-hold).
     public var inferenceRows = 10_000
     /// Called after every batch of every endpoint, from the endpoint's task.
     public var progress: (@Sendable (ExportProgress) -> Void)?
@@ -24,8 +27,11 @@ public struct ExportOptions: Sendable {
     public init(outputDirectory: String, endpoints: [Endpoint], anchorDate: Date? = nil) {
         self.outputDirectory = outputDirectory
         self.endpoints = endpoints
-        self.anchorDate = anchorDate ?? Date().addingTimeInterval(-365 * 86_400)
+        self.anchorDate = anchorDate
     }
+
+    /// One year before the run: the anchor of a new lake when none is given.
+    var defaultAnchorDate: Date { startedAt.addingTimeInterval(-365 * 86_400) }
 }
 
 public struct EndpointResult: Sendable {
@@ -55,14 +61,19 @@ public enum ExportRun {
     public static func run<Source: RecordSource>(_ options: ExportOptions, source: Source, logger: Logger) async throws -> ExportSummary {
         let directory = options.outputDirectory
         try FileSystem.createDirectory(directory)
+        // Refusals come before the lock is taken, so that a refused run leaves the folder byte for byte as it was;
+        // they are checked again under the lock.
+        try checkLakeBeforeWriting(directory: directory, manifest: try ManifestStore.read(directory: directory), options: options, locked: false)
         let lock = try OutputLock(directory: directory)
         defer { withExtendedLifetime(lock) {} }
         let store = try ManifestStore(directory: directory)
+        try checkLakeBeforeWriting(directory: directory, manifest: await store.manifest, options: options, locked: true)
         let runID = makeRunID(options.startedAt)
         let startMicros = Int64((options.startedAt.timeIntervalSince1970 * 1_000_000).rounded())
         let date = UTCTimestamp.date(days: Int64((options.startedAt.timeIntervalSince1970 / 86_400).rounded(.down)))
-        try await removeDebris(in: directory, manifest: store.manifest, endpoints: options.endpoints.map(\.name), logger: logger)
-        try await store.update { m in
+        try await removeDebris(in: directory, manifest: store.manifest, logger: logger)
+        try await store.update { [account = options.account] m in
+            m.account = m.account ?? account
             m.runs.append(RunRecord(id: runID, startedAt: options.startedAt, status: "running"))
         }
         let context = EndpointExporter.Context(
@@ -109,27 +120,30 @@ public enum ExportRun {
     ) async -> EndpointResult {
         let started = ContinuousClock.now
         let state = await store.manifest.endpoints[endpoint.name]
-        let (window, checkpoint) = plannedWindow(for: endpoint, state: state, options: options)
-        // Offset paging cannot resume at an offset: records that left the listing since would shift the
-        // rest below it, unseen. Such endpoints page again from the start and skip the ids already committed.
-        var resumeFrom = checkpoint?.resume
-        var committedIDs: Set<String> = []
-        if let checkpoint, endpoint.pagination == .offset || endpoint.parent != nil {
-            resumeFrom = nil
-            let files = (state?.files ?? []).filter { checkpoint.runIDs.contains($0.runID) }
-            committedIDs = (try? Self.ids(in: files, directory: options.outputDirectory)) ?? []
-        }
-        let exporter = EndpointExporter(
-            endpoint: endpoint.name, cursorField: endpoint.cursorField, window: window, resumedCheckpoint: checkpoint,
-            committedIDs: committedIDs, state: state, context: context, manifest: store, logger: logger)
+        let (window, checkpoint, fullRefresh) = plannedWindow(for: endpoint, state: state, options: options)
         var result = EndpointResult(
-            endpoint: endpoint.name, mode: endpoint.cursorField == nil ? .fullRefresh : .incremental, status: .succeeded,
+            endpoint: endpoint.name, mode: endpoint.cursorField == nil || fullRefresh ? .fullRefresh : .incremental, status: .succeeded,
             rows: 0, files: 0, bytes: 0, watermark: nil, error: nil, duration: .zero)
         if let checkpoint {
             logger.info("resuming from checkpoint", metadata: ["endpoint": "\(endpoint.name)", "rows_already_committed": "\(checkpoint.rowsCommitted)"])
         }
+        var exporter: EndpointExporter?
         do {
-            try await exporter.run(source.batches(for: endpoint, window: window, resumeFrom: resumeFrom))
+            // Offset paging cannot resume at an offset: records that left the listing since would shift the
+            // rest below it, unseen. Such endpoints page again from the start and skip the ids already committed;
+            // a committed file that cannot be read fails the endpoint (reading on would commit its rows twice).
+            var resumeFrom = checkpoint?.resume
+            var committedIDs: Set<String> = []
+            if let checkpoint, endpoint.pagination == .offset || endpoint.parent != nil {
+                resumeFrom = nil
+                let files = (state?.files ?? []).filter { checkpoint.runIDs.contains($0.runID) }
+                committedIDs = try Self.ids(in: files, directory: options.outputDirectory)
+            }
+            let running = EndpointExporter(
+                endpoint: endpoint.name, cursorField: endpoint.cursorField, window: window, fullRefresh: fullRefresh, resumedCheckpoint: checkpoint,
+                committedIDs: committedIDs, state: state, context: context, manifest: store, logger: logger)
+            exporter = running
+            try await running.run(source.batches(for: endpoint, window: window, resumeFrom: resumeFrom))
         } catch is CancellationError {
             result.status = .cancelled
             result.error = "cancelled; committed files are kept and the next run resumes from the last checkpoint"
@@ -138,26 +152,31 @@ public enum ExportRun {
             result.error = "\(error)"
             logger.error("endpoint failed", metadata: ["endpoint": "\(endpoint.name)", "error": "\(error)"])
         }
-        result.rows = exporter.rowsCommitted
-        result.files = exporter.filesCommitted
-        result.bytes = exporter.bytesCommitted
+        result.rows = exporter?.rowsCommitted ?? checkpoint?.rowsCommitted ?? 0
+        result.files = exporter?.filesCommitted ?? 0
+        result.bytes = exporter?.bytesCommitted ?? 0
         result.watermark = await store.manifest.endpoints[endpoint.name]?.watermark
         result.duration = ContinuousClock.now - started
         result.requests = source.requestStatistics(for: endpoint.name)
         return result
     }
 
-    /// The window an endpoint's run reads, and the checkpoint it resumes (if any).
-    static func plannedWindow(for endpoint: Endpoint, state: EndpointState?, options: ExportOptions) -> (IncrementalWindow?, Checkpoint?) {
-        let fullRefresh = options.fullRefresh || options.fullRefreshEndpoints.contains(endpoint.name)
-        let checkpoint = fullRefresh ? nil : state?.checkpoint
-        guard endpoint.cursorField != nil else { return (nil, checkpoint) }
-        if let window = checkpoint?.window { return (window, checkpoint) }
+    /// The window an endpoint's run reads, the checkpoint it resumes (if any), and whether it is a full refresh
+    /// (asked for, or the resumed checkpoint is one): then its files replace every earlier file of the endpoint.
+    static func plannedWindow(for endpoint: Endpoint, state: EndpointState?, options: ExportOptions) -> (IncrementalWindow?, Checkpoint?, fullRefresh: Bool) {
+        let requested = options.fullRefresh || options.fullRefreshEndpoints.contains(endpoint.name)
+        let checkpoint = requested ? nil : state?.checkpoint
+        guard endpoint.cursorField != nil else { return (nil, checkpoint, false) }
+        let fullRefresh = requested || checkpoint?.fullRefresh == true
+        if let window = checkpoint?.window { return (window, checkpoint, fullRefresh) }
         let since = fullRefresh ? nil : state?.watermark.flatMap(EndpointExporter.micros(fromISO:))
-        let window = IncrementalWindow(
-            since: since.map { Date(timeIntervalSince1970: TimeInterval($0) / 1_000_000) } ?? options.anchorDate,
-            until: options.startedAt)
-        return (window, checkpoint)
+        let anchor = options.anchorDate ?? state?.anchor.flatMap(EndpointExporter.micros(fromISO:)).map(Self.date(micros:)) ?? options.defaultAnchorDate
+        let window = IncrementalWindow(since: since.map(Self.date(micros:)) ?? anchor, until: options.startedAt)
+        return (window, checkpoint, fullRefresh)
+    }
+
+    private static func date(micros: Int64) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(micros) / 1_000_000)
     }
 
     public struct EndpointPlan: Sendable {
@@ -172,58 +191,135 @@ public enum ExportRun {
         let manifest = try ManifestStore.read(directory: options.outputDirectory)
         return options.endpoints.map { endpoint in
             let state = manifest.endpoints[endpoint.name]
-            let (window, checkpoint) = plannedWindow(for: endpoint, state: state, options: options)
+            let (window, checkpoint, _) = plannedWindow(for: endpoint, state: state, options: options)
             return EndpointPlan(endpoint: endpoint, window: window, resumesCheckpoint: checkpoint != nil, watermark: state?.watermark)
         }
     }
 
-    /// Files a crash left behind: hidden temporaries, and part files the manifest does not list. Without a
-    /// manifest, existing part files are not debris but a lake whose manifest was lost: refuse to touch it.
-    private static func removeDebris(in directory: String, manifest: Manifest, endpoints: [String], logger: Logger) async throws {
-        let listedFiles = manifest.endpoints.values.flatMap(\.files)
-        let listed = Set(listedFiles.map(\.path))
-        let manifestExists = FileManager.default.fileExists(atPath: directory + "/" + ManifestStore.fileName)
-        let fm = FileManager.default
-        // A run that stopped between switching the manifest to a new snapshot and renaming its files: finish it.
-        for file in listedFiles where !Staging.isStaged(file.path) && !fm.fileExists(atPath: directory + "/" + file.path)
-            && fm.fileExists(atPath: directory + "/" + Staging.stagedPath(file.path))
-        {
-            try Staging.publish(file.path, in: directory)
-            logger.notice("published a snapshot file of an interrupted run", metadata: ["file": "\(file.path)"])
+    /// The lake is this account's, and its manifest accounts for every part file (see `debris`).
+    /// Without the lock, a run holding it may be writing files its manifest does not list yet: only what cannot
+    /// change under a running export is checked then.
+    private static func checkLakeBeforeWriting(directory: String, manifest: Manifest, options: ExportOptions, locked: Bool) throws {
+        if let account = options.account, let bound = manifest.account, bound != account {
+            throw AccountMismatch(directory: directory, lakeAccount: bound, runAccount: account)
         }
+        _ = try debris(in: directory, manifest: manifest, checkRuns: locked)
+    }
+
+    /// Files a crash left behind: hidden temporaries, and part files the manifest does not list but whose run it
+    /// knows (renamed, killed before the manifest recorded them). Every endpoint folder is looked at, not only
+    /// the selected ones. A part file the manifest cannot account for (no manifest, or a run it never saw) is
+    /// not debris but a sign that the manifest lost history: refuse to touch anything.
+    private static func debris(in directory: String, manifest: Manifest, checkRuns: Bool = true) throws -> [String] {
+        let fm = FileManager.default
+        let manifestPath = directory + "/" + ManifestStore.fileName
+        let manifestExists = fm.fileExists(atPath: manifestPath)
+        if !manifestExists && fm.fileExists(atPath: manifestPath + ".bak") {
+            throw ManifestStore.Invalid(path: manifestPath, reason: "it is missing while its backup \(ManifestStore.fileName).bak exists, so the lake's history would be lost")
+        }
+        let listed = Set(manifest.endpoints.values.flatMap(\.files).map(\.path))
+        let knownRuns = Set(manifest.runs.map(\.id))
         var debris: [String] = []
-        for endpoint in Set(endpoints + manifest.endpoints.keys) {
+        for endpoint in Set(Endpoint.all.map(\.name) + manifest.endpoints.keys) {
             for root in [endpoint, Staging.folder + "/" + endpoint] {
                 guard let walker = fm.enumerator(atPath: directory + "/" + root) else { continue }
                 while let relative = walker.nextObject() as? String {
                     let name = (relative as NSString).lastPathComponent
                     let path = root + "/" + relative
-                    let isTemporary = name.hasPrefix(".part-") && name.hasSuffix(".tmp")
-                    let isUnlisted = name.hasPrefix("part-") && name.hasSuffix(".parquet") && !listed.contains(path)
-                    if isUnlisted && !manifestExists {
-                        throw ManifestStore.Invalid(
-                            path: directory + "/" + ManifestStore.fileName,
-                            reason: "it is missing while \(path) and other part files exist, so committed data cannot be told from debris")
+                    if name.hasPrefix(".part-") && name.hasSuffix(".tmp") {
+                        debris.append(path)
+                        continue
                     }
-                    if isTemporary || isUnlisted { debris.append(path) }
+                    // A staged file listed under its published path is a snapshot still to be published, not debris.
+                    guard name.hasPrefix("part-") && name.hasSuffix(".parquet") && !listed.contains(path)
+                        && !(Staging.isStaged(path) && listed.contains(Staging.publishedPath(path)))
+                    else { continue }
+                    guard manifestExists else {
+                        throw ManifestStore.Invalid(
+                            path: manifestPath,
+                            reason: "it is missing while \(path) and perhaps other part files exist, so committed data cannot be told from debris")
+                    }
+                    guard !checkRuns || PartFile.runID(ofFileNamed: name).map(knownRuns.contains) == true else {
+                        throw ManifestStore.Invalid(
+                            path: manifestPath,
+                            reason: "it does not know the run that wrote \(path) (an older manifest restored over a newer lake?), so that file cannot be told from debris")
+                    }
+                    debris.append(path)
                 }
             }
         }
-        for path in debris {
-            try? fm.removeItem(atPath: directory + "/" + path)
+        return debris
+    }
+
+    /// Finishes an interrupted publication, then removes the debris.
+    private static func removeDebris(in directory: String, manifest: Manifest, logger: Logger) throws {
+        let fm = FileManager.default
+        // A run that stopped between switching the manifest to a new snapshot and renaming its files: finish it.
+        for file in manifest.endpoints.values.flatMap(\.files) where !Staging.isStaged(file.path)
+            && !fm.fileExists(atPath: directory + "/" + file.path) && fm.fileExists(atPath: directory + "/" + Staging.stagedPath(file.path))
+        {
+            try Staging.publish(file.path, in: directory)
+            logger.notice("published a snapshot file of an interrupted run", metadata: ["file": "\(file.path)"])
+        }
+        for path in try debris(in: directory, manifest: manifest) {
+            do {
+                try FileSystem.removeFile(directory + "/" + path)
+            } catch {
+                throw DebrisNotRemoved(reason: "\(error)")
+            }
             logger.notice("removed debris of an interrupted run", metadata: ["file": "\(path)"])
         }
     }
 
-    /// The `id` values of committed part files, as text.
-    static func ids(in files: [CommittedFile], directory: String) throws -> Set<String> {
+    /// Debris that stays where readers look would show its rows twice: the run stops before writing anything.
+    struct DebrisNotRemoved: Error, CustomStringConvertible {
+        var reason: String
+        var description: String {
+            "\(reason): it is an unfinished file of an interrupted run, which readers globbing *.parquet would count; "
+                + "nothing was written. Remove it by hand or fix the folder's permissions, then run again"
+        }
+    }
+
+    /// The `id` values of committed part files, as text: only the `id` column, one row group at a time.
+    static func ids(in files: [CommittedFile], directory: String) throws(CommittedFileUnreadable) -> Set<String> {
         var ids: Set<String> = []
         for file in files {
-            let reader = try ParquetFileReader(path: directory + "/" + file.path)
-            guard let column = reader.schema.columns.firstIndex(where: { $0.name == "id" }) else { continue }
-            for value in try reader.readColumn(column) where value != .null { ids.insert(value.description) }
+            let path = directory + "/" + file.path
+            do {
+                let reader = try ParquetFileReader(path: path)
+                guard let column = reader.schema.columns.firstIndex(where: { $0.name == "id" }) else { continue }
+                for rowGroup in reader.metadata.rowGroups.indices {
+                    for value in try reader.readColumn(rowGroup: rowGroup, column: column) where value != .null {
+                        ids.insert(value.description)
+                    }
+                }
+            } catch {
+                throw CommittedFileUnreadable(path: path, reason: error)
+            }
         }
         return ids
+    }
+
+    /// A lake belongs to the account it was made from: mixing two accounts' rows (or demo rows into a real
+    /// lake) would corrupt it and move its watermarks to the other account's times.
+    public struct AccountMismatch: ConfigurationProblem, CustomStringConvertible {
+        var directory: String
+        var lakeAccount: String
+        var runAccount: String
+        public var description: String {
+            "\(directory) holds data of account \(lakeAccount), but this run reads account \(runAccount); nothing was written. "
+                + "Use another --out for this account, or check ACTIVECAMPAIGN_BASE_URL"
+        }
+    }
+
+    /// A committed part file that resume needs and cannot read: the endpoint stops rather than double its rows.
+    struct CommittedFileUnreadable: Error, CustomStringConvertible {
+        var path: String
+        var reason: ParquetError
+        var description: String {
+            "cannot read the ids of committed file \(path) to resume without duplicates (\(reason)); "
+                + "the endpoint stopped with its checkpoint kept: fix or restore the file and run again"
+        }
     }
 
     static func makeRunID(_ date: Date) -> String {

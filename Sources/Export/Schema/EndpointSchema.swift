@@ -2,8 +2,12 @@
 /// next run starts from the same types.
 public struct EndpointSchema: Codable, Sendable, Equatable {
     public struct Column: Codable, Sendable, Equatable {
+        /// The Parquet column's name.
         public var name: String
         public var type: InferredType
+        /// The flattened source field, when the column had to be named otherwise (an empty key, a name that
+        /// clashes ignoring case): kept so that later runs map the field to the same column.
+        public var source: String?
     }
 
     public var columns: [Column] = []

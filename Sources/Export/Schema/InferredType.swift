@@ -1,6 +1,6 @@
 import Parquet
 
-/// A column's type as inferred from the records (DESIGN.md "Columns"). Every inferred column is optional.
+/// A column's type as inferred from the records (docs/parquet-layout.md#column-types). Every inferred column is optional.
 public enum InferredType: String, Codable, Sendable, CaseIterable {
     case boolean, int64, double, string
     case timestampUTC = "timestamp_utc"

@@ -19,7 +19,7 @@ final class SchemaTracker {
 
     init(schema: EndpointSchema) {
         self.schema = EndpointSchema()
-        for column in schema.columns { addColumn(column.name, column.type) }
+        for column in schema.columns { addColumn(column.source ?? column.name, column.type, named: column.name) }
     }
 
     var parquetSchema: Schema {
@@ -127,19 +127,20 @@ final class SchemaTracker {
         mappedFieldCount = fields.count
     }
 
-    private func addColumn(_ name: String, _ type: InferredType) {
+    /// Adds the column of source field `name`; `parquetName` is the one an earlier run chose for it.
+    private func addColumn(_ name: String, _ type: InferredType, named parquetName: String? = nil) {
         // Column names must be unique ignoring case (Spark, Trino, Hive); a clash gets a suffix. JSON allows an
         // empty key, Parquet readers need a name.
         let base = name.isEmpty ? Self.emptyKeyColumn : name
-        var parquetName = base
+        var chosen = parquetName ?? base
         var n = 2
-        while lowercasedNames.contains(parquetName.lowercased()) {
-            parquetName = "\(base)_\(n)"
+        while parquetName == nil && lowercasedNames.contains(chosen.lowercased()) {
+            chosen = "\(base)_\(n)"
             n += 1
         }
-        lowercasedNames.insert(parquetName.lowercased())
+        lowercasedNames.insert(chosen.lowercased())
         indexByName[name] = schema.columns.count
-        schema.columns.append(EndpointSchema.Column(name: parquetName, type: type))
+        schema.columns.append(EndpointSchema.Column(name: chosen, type: type, source: chosen == name ? nil : name))
     }
 }
 

@@ -1,4 +1,4 @@
-// Recognises the shapes that ActiveCampaign sends inside JSON strings (reference §3, §4): canonical
+// Recognises the shapes ActiveCampaign sends inside JSON strings (docs/activecampaign-api.md#value-conventions): canonical
 // integers, canonical decimals, ISO 8601 timestamps with an offset, naive MySQL timestamps, dates and
 // MySQL zero dates. Byte-level and allocation-free: this runs for every string value.
 

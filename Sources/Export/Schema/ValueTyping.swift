@@ -24,7 +24,7 @@ enum ConvertedValue {
     }
 }
 
-/// The type rules of DESIGN.md "Columns" for one JSON leaf, given as its kind and bytes.
+/// The type rules of docs/parquet-layout.md#column-types for one JSON leaf, given as its kind and bytes.
 enum ValueTyping {
     /// The narrowest type that holds the value; nil for absent, null and MySQL zero dates (all stored as null).
     static func narrowestType(_ kind: ValueKind, _ bytes: UnsafeBufferPointer<UInt8>) -> InferredType? {

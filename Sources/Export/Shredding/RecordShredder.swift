@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// Reads JSON records straight into per-field value buffers (`FieldValues`), flattening nested objects into
-/// `parent__child` fields (DESIGN.md "Columns"): no value tree, no per-value string, no name string per record.
+/// `parent__child` fields (docs/parquet-layout.md#column-types): no value tree, no per-value string, no name string per record.
 /// Arrays, and objects nested deeper than `maximumFlattenedDepth`, are kept whole as compact JSON text.
 ///
 /// Field names are resolved through a tree of the object paths seen so far; within an object the next key
@@ -30,7 +30,7 @@ package struct RecordShredder {
         package var reason: String
     }
 
-    /// A string stored other than as sent, for the exporter to report (issue #7: never changed silently).
+    /// A string stored other than as sent, for the exporter to report: no value is changed silently.
     struct StringRepair {
         enum Cause: String {
             case invalidUTF8 = "invalid UTF-8 bytes replaced by U+FFFD"
@@ -169,7 +169,7 @@ package struct RecordShredder {
         case UInt8(ascii: "["), UInt8(ascii: "{"):
             jsonText.removeAll(keepingCapacity: true)
             try scanner.appendCompactValue(to: &jsonText)
-            // PHP serialises an empty object as `[]` (reference §4 `"links": []`): no field for a known object.
+            // PHP serialises an empty object as `[]` (an empty `"links": []`): no field for a known object.
             if jsonText.count == 2, jsonText[0] == UInt8(ascii: "["), nodes[node].child[entry] >= 0 { return }
             let field = field(node: node, entry: entry)
             let text = jsonText

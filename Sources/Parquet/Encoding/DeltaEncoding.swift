@@ -1,5 +1,5 @@
-// DELTA_BINARY_PACKED and DELTA_BYTE_ARRAY (Encodings.md). Strings that the dictionary gave up on are written
-// as DELTA_BYTE_ARRAY: each value stores only what differs from the previous one, so URL-like columns
+// DELTA_BINARY_PACKED and DELTA_BYTE_ARRAY (Encodings.md). In format version 2, strings that the dictionary gave up
+// on are written as DELTA_BYTE_ARRAY (docs/parquet-layout.md#format-versions): each value stores only what differs from the previous one, so URL-like columns
 // (`https://ACCOUNT.api-us1.com/api/3/contacts/123/contactGoals`) hand zlib a fraction of their bytes.
 
 /// DELTA_BINARY_PACKED for non-negative 32-bit values (lengths): blocks of 128 deltas in 4 miniblocks of 32,

@@ -1,4 +1,4 @@
-// Metadata → thrift compact bytes. Field ids follow parquet.thrift (see reference/parquet-writer-notes.md §2.1).
+// Metadata → thrift compact bytes. Field ids follow parquet-format's parquet.thrift; fields go in increasing id order.
 
 extension PageHeader {
     func thriftBytes() -> [UInt8] {

@@ -2,29 +2,85 @@
 import Glibc
 #endif
 
-/// A reader for the files this module writes (flat schemas, data page v1, PLAIN and dictionary
-/// encodings, UNCOMPRESSED and GZIP): used by `ac-export inspect` and by round-trip tests.
+/// A reader for the files this module writes (flat schemas, data page v1; PLAIN, dictionary and DELTA_BYTE_ARRAY
+/// encodings; UNCOMPRESSED and GZIP): used by `ac-export inspect`, by resume and by round-trip tests. A file
+/// opened by path is read a column chunk at a time, so memory is bounded by the largest chunk read.
 public final class ParquetFileReader {
     public let metadata: FileMetadata
     public let schema: Schema
-    private let bytes: [UInt8]
+    private let storage: Storage
+    private let size: Int
 
-    public convenience init(path: String) throws(ParquetError) {
-        try self.init(bytes: try Self.readFile(path))
+    private enum Storage {
+        case memory([UInt8])
+        case file(descriptor: Int32, path: String)
+    }
+
+    public init(path: String) throws(ParquetError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileSink.error(path, "open") }
+        storage = .file(descriptor: descriptor, path: path)
+        do throws(ParquetError) {
+            let end = lseek(descriptor, 0, SEEK_END)
+            guard end >= 0 else { throw FileSink.error(path, "lseek") }
+            size = Int(end)
+            (metadata, schema) = try Self.footer(size: size) { range throws(ParquetError) in
+                try Self.read(descriptor: descriptor, path: path, range)
+            }
+        } catch {
+            close(descriptor)
+            throw error
+        }
     }
 
     public init(bytes: [UInt8]) throws(ParquetError) {
-        self.bytes = bytes
+        storage = .memory(bytes)
+        size = bytes.count
+        (metadata, schema) = try Self.footer(size: bytes.count) { range in Array(bytes[range]) }
+    }
+
+    deinit {
+        if case .file(let descriptor, _) = storage { close(descriptor) }
+    }
+
+    private static func footer(
+        size: Int, read: (Range<Int>) throws(ParquetError) -> [UInt8]
+    ) throws(ParquetError) -> (FileMetadata, Schema) {
         let magic = Array("PAR1".utf8)
-        guard bytes.count >= 12, Array(bytes[0..<4]) == magic, Array(bytes[(bytes.count - 4)...]) == magic else {
+        guard size >= 12, try read(0..<4) == magic else {
             throw .corruptFile("missing PAR1 magic at the start or end (an unfinished or truncated file?)")
         }
-        let lengthOffset = bytes.count - 8
-        let footerLength = Int(UInt32(bytes[lengthOffset]) | UInt32(bytes[lengthOffset + 1]) << 8
-            | UInt32(bytes[lengthOffset + 2]) << 16 | UInt32(bytes[lengthOffset + 3]) << 24)
+        let tail = try read((size - 8)..<size)
+        guard Array(tail[4..<8]) == magic else {
+            throw .corruptFile("missing PAR1 magic at the start or end (an unfinished or truncated file?)")
+        }
+        let footerLength = Int(UInt32(tail[0]) | UInt32(tail[1]) << 8 | UInt32(tail[2]) << 16 | UInt32(tail[3]) << 24)
+        let lengthOffset = size - 8
         guard footerLength > 0, footerLength <= lengthOffset - 4 else { throw .corruptFile("footer length \(footerLength) is out of range") }
-        metadata = try FileMetadata.decode(Array(bytes[(lengthOffset - footerLength)..<lengthOffset]))
-        schema = Schema(try metadata.schema.dropFirst().map(Self.column(from:)))
+        let metadata = try FileMetadata.decode(try read((lengthOffset - footerLength)..<lengthOffset))
+        return (metadata, Schema(try metadata.schema.dropFirst().map(Self.column(from:))))
+    }
+
+    private func read(_ range: Range<Int>) throws(ParquetError) -> [UInt8] {
+        switch storage {
+        case .memory(let bytes): Array(bytes[range])
+        case .file(let descriptor, let path): try Self.read(descriptor: descriptor, path: path, range)
+        }
+    }
+
+    private static func read(descriptor: Int32, path: String, _ range: Range<Int>) throws(ParquetError) -> [UInt8] {
+        var result = [UInt8](repeating: 0, count: range.count)
+        var done = 0
+        while done < range.count {
+            let n = result.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, range.count - done, off_t(range.lowerBound + done)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSink.error(path, "read")
+            }
+            guard n > 0 else { throw .corruptFile("\(path) ends at byte \(range.lowerBound + done), inside the range the footer names") }
+            done += n
+        }
+        return result
     }
 
     public struct PageInfo: Sendable {
@@ -35,18 +91,25 @@ public final class ParquetFileReader {
 
     /// The pages of one column chunk, in file order.
     public func pages(rowGroup: Int, column: Int) throws(ParquetError) -> [PageInfo] {
+        try chunk(rowGroup: rowGroup, column: column).pages
+    }
+
+    /// One column chunk's bytes (read once) and its pages, offsets relative to the file.
+    private func chunk(rowGroup: Int, column: Int) throws(ParquetError) -> (start: Int, bytes: [UInt8], pages: [PageInfo]) {
         let chunk = metadata.rowGroups[rowGroup].columns[column]
-        var position = Int(chunk.dictionaryPageOffset ?? chunk.dataPageOffset)
-        let end = position + Int(chunk.totalCompressedSize)
-        guard position >= 4, end <= bytes.count - 8 else { throw .corruptFile("column chunk lies outside the file") }
+        let start = Int(chunk.dictionaryPageOffset ?? chunk.dataPageOffset)
+        let end = start + Int(chunk.totalCompressedSize)
+        guard start >= 4, end <= size - 8, start <= end else { throw .corruptFile("column chunk lies outside the file") }
+        let bytes = try read(start..<end)
+        var position = 0
         var pages: [PageInfo] = []
-        while position < end {
+        while position < bytes.count {
             let (header, bodyStart) = try PageHeader.decode(bytes, at: position)
-            pages.append(PageInfo(offset: Int64(position), headerSize: bodyStart - position, header: header))
+            pages.append(PageInfo(offset: Int64(start + position), headerSize: bodyStart - position, header: header))
             position = bodyStart + Int(header.compressedPageSize)
         }
-        guard position == end else { throw .corruptFile("pages overrun total_compressed_size of column \(column)") }
-        return pages
+        guard position == bytes.count else { throw .corruptFile("pages overrun total_compressed_size of column \(column)") }
+        return (start, bytes, pages)
     }
 
     /// Every value of one column in one row group, nulls included.
@@ -56,8 +119,10 @@ public final class ParquetFileReader {
         var dictionary: [ParquetValue] = []
         var values: [ParquetValue] = []
         values.reserveCapacity(Int(chunk.numValues))
-        for page in try pages(rowGroup: rowGroup, column: column) {
-            let start = Int(page.offset) + page.headerSize
+        let (chunkStart, bytes, pages) = try self.chunk(rowGroup: rowGroup, column: column)
+        for page in pages {
+            let start = Int(page.offset) - chunkStart + page.headerSize
+            guard start + Int(page.header.compressedPageSize) <= bytes.count else { throw .corruptFile("page overruns its column chunk") }
             let stored = bytes[start..<start + Int(page.header.compressedPageSize)]
             let body: [UInt8] = switch chunk.codec {
             case .uncompressed: Array(stored)
@@ -155,23 +220,6 @@ public final class ParquetFileReader {
         default: throw .unsupported("column '\(element.name)' of type \(element.physicalType.map(String.init(describing:)) ?? "none")")
         }
         return Column(element.name, type, required: element.repetition == .required)
-    }
-
-    private static func readFile(_ path: String) throws(ParquetError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FileSink.error(path, "open") }
-        defer { close(descriptor) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileSink.error(path, "read")
-            }
-            if n == 0 { return result }
-            result.append(contentsOf: chunk[0..<n])
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 // One column's writer within the current row group: typed appends go straight into the page's
 // encoded buffer (PLAIN bytes or dictionary indices) with no per-value object; full pages are
-// encoded here, compressed by the codec (on a second core) and kept in memory until the row group is flushed.
+// encoded here, compressed by the codec (on a second core) and kept until the row group is flushed, in memory
+// or in the page spill file. Dictionary, fallback and format versions: docs/parquet-layout.md#encodings.
 
 public final class ColumnWriter {
     public let column: Column
@@ -25,7 +26,7 @@ public final class ColumnWriter {
     /// The chunk's dictionary page (header + stored body) once emitted, and its sizes.
     private var dictionaryPage: [UInt8] = []
     private var dictionaryPageSizes = (uncompressed: 0, stored: 0)
-    /// Pages without the dictionary: PLAIN, or DELTA_BYTE_ARRAY for strings (`WriterProperties.deltaEncodedStrings`).
+    /// Pages without the dictionary: PLAIN, or DELTA_BYTE_ARRAY for strings (`WriterProperties.formatVersion` v2).
     private let fallbackEncoding: Encoding
     private var fallbackDataPageCount: Int32 = 0
     /// Uncompressed bytes of the data pages handed to the codec (for row-group sizing).
@@ -43,7 +44,7 @@ public final class ColumnWriter {
         // Parquet: BOOLEAN is never dictionary-encoded.
         self.usesDictionary = properties.dictionaryEnabled && physicalType != .boolean
         self.fixedDictionary = FixedWidthDictionary(byteWidth: physicalType == .int32 ? 4 : 8)
-        self.fallbackEncoding = physicalType == .byteArray && properties.deltaEncodedStrings ? .deltaByteArray : .plain
+        self.fallbackEncoding = physicalType == .byteArray && properties.formatVersion == .v2 ? .deltaByteArray : .plain
     }
 
     // MARK: Appends

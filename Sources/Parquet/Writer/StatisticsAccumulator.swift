@@ -1,4 +1,4 @@
-// Column-chunk statistics (parquet-writer-notes §9): null_count always; min/max in the type's order:
+// Column-chunk statistics (docs/parquet-layout.md#statistics): null_count always; min/max in the type's order:
 // signed for integers, dates and timestamps; unsigned bytes for strings; NaN ignored for doubles,
 // a zero min written as -0.0 and a zero max as +0.0.
 

@@ -17,10 +17,10 @@ public struct WriterProperties: Sendable {
     /// ... or at this estimated uncompressed size.
     public var rowGroupByteLimit: Int = 128 << 20
     public var dictionaryEnabled: Bool = true
-    /// STRING pages without a dictionary (disabled, or given up on) use DELTA_BYTE_ARRAY instead of PLAIN: read
-    /// by pyarrow, DuckDB, polars, Spark and Trino, and far smaller before compression for URL-like values.
-    public var deltaEncodedStrings: Bool = true
-    /// A chunk falls back to PLAIN once its dictionary page would exceed this size.
+    /// Which encodings data pages may use. `.v1` (the default) writes only those every reader supports;
+    /// `.v2` lets STRING pages without a dictionary use DELTA_BYTE_ARRAY (see `ParquetFormatVersion`).
+    public var formatVersion: ParquetFormatVersion = .v1
+    /// A chunk leaves its dictionary (for PLAIN, or DELTA_BYTE_ARRAY strings in v2) once the dictionary page exceeds this size.
     public var dictionaryPageSizeLimit: Int = 1 << 20
     /// Chunk statistics, column orders and page encoding stats.
     public var statisticsEnabled: Bool = true
@@ -28,7 +28,19 @@ public struct WriterProperties: Sendable {
     /// Longer string min/max values are omitted (arrow drops values over 4096 bytes by default).
     public var statisticsMaxValueLength: Int = 4096
     /// `"<app> version <x.y.z> (build <hash>)"`: parquet-java ignores string statistics without a parseable one.
-    public var createdBy: String? = "ac-export version 0.1.0 (build unknown)"
+    /// The application writing the file names itself here; the library's own name is only the fallback.
+    public var createdBy: String? = "swift-parquet version 0.1.0"
 
     public init() {}
+}
+
+/// The encoding level of the files, after the ecosystem's convention (DuckDB's `PARQUET_VERSION`, pyarrow's
+/// `version`). Both write data page v1 headers; they differ in the encodings a reader must know.
+public enum ParquetFormatVersion: Int, Sendable, CaseIterable {
+    /// PLAIN, RLE_DICTIONARY and RLE levels only: what pyarrow, DuckDB and arrow-rs write by default, and what
+    /// every reader opens (fastparquet, Velox/Presto, StarRocks and older arrow-rs included).
+    case v1 = 1
+    /// Adds DELTA_BYTE_ARRAY for strings the dictionary gave up on: far fewer bytes before compression for
+    /// URL-like values. pyarrow, DuckDB, polars, Spark and Trino read it; fastparquet does not.
+    case v2 = 2
 }

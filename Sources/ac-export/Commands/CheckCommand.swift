@@ -23,7 +23,7 @@ struct CheckCommand: AsyncParsableCommand {
             print("ok: \(credentials.apiBase) accepted the key")
         } catch {
             try? await client.shutdown()
-            FileHandle.standardError.write(Data("check failed: \(error)\n".utf8))
+            StandardError.write("check failed: \(error)\n")
             throw ExitCode(1)
         }
     }

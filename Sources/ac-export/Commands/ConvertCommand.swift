@@ -3,6 +3,7 @@ import ArgumentParser
 import Export
 import Foundation
 import Logging
+import Parquet
 
 struct ConvertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,8 +16,7 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(help: "Output folder.")
     var out: String
 
-    @Option(help: "GZIP level, 1-9.")
-    var compressionLevel: Int = 6
+    @OptionGroup var parquet: ParquetOutputOptions
 
     @Flag(name: .shortAndLong, help: "Only errors and the summary.")
     var quiet = false
@@ -28,7 +28,7 @@ struct ConvertCommand: AsyncParsableCommand {
         LogSetup.bootstrap(verbose: false, quiet: quiet, json: false)
         guard let endpoint = try EndpointSelection.parse(endpoint).first else { throw UsageError(description: "--endpoint is required") }
         var options = ExportOptions(outputDirectory: out, endpoints: [endpoint])
-        options.writerProperties.compressionLevel = compressionLevel
+        parquet.apply(to: &options.writerProperties)
         options.checkpointInterval = .seconds(3600)
         let logger = Logger(label: "ac-export.convert")
         let source = SavedPagesSource(inputs: inputs)

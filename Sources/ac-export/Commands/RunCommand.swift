@@ -13,10 +13,14 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Incremental endpoints (contacts by udate, deals by mdate) read [watermark, run start); the others are
             full snapshots that replace the same date's snapshot. Layout: OUT/<endpoint>/date=YYYY-MM-DD/part-<run>-<n>.parquet
-            and OUT/_manifest.json. Without credentials the built-in demo account (local mock API) is exported.
+            and OUT/_manifest.json. Without credentials the run stops; --demo exports the built-in demo account
+            (the local mock API) instead, into a lake of its own.
             """)
 
     @OptionGroup var configuration: ConfigurationOptions
+
+    @Flag(help: "Export the built-in demo account (a mock API on 127.0.0.1) instead of a real one. Never implied: without credentials and without --demo, run stops.")
+    var demo = false
 
     @Flag(help: "Show, per endpoint, the records the API reports, the requests and the time the run would take, and the watermark it would start from; write nothing.")
     var dryRun = false
@@ -30,8 +34,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds one request (its whole body included) may take before it is retried.")
     var requestTimeout: Double = 60
 
-    @Option(help: "GZIP level, 1-9.")
-    var compressionLevel: Int = 6
+    @OptionGroup var parquet: ParquetOutputOptions
 
     @Option(help: "Commit a part file (and the resume point) at least this often, in seconds.")
     var checkpointInterval: Double = 60
@@ -49,7 +52,6 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1...9") }
         guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive") }
@@ -63,11 +65,20 @@ struct RunCommand: AsyncParsableCommand {
         LogSetup.bootstrap(verbose: verbose, quiet: quiet || (showProgress && !verbose), json: logFormat == "json")
         let logger = Logger(label: "ac-export.run")
         let effective = try EffectiveConfiguration.resolve(configuration, environment: ProcessInfo.processInfo.environment)
+        if demo, let credentials = effective.credentials {
+            throw UsageError(description: "--demo exports the built-in demo account, but an account is configured (\(credentials.accountOrigin), base_url from \(effective.origins["base_url"] ?? "?")); drop --demo or the account settings")
+        }
+        if !demo && effective.credentials == nil {
+            throw UsageError(description: """
+                no ActiveCampaign account configured: set ACTIVECAMPAIGN_API_KEY and ACTIVECAMPAIGN_BASE_URL (environment, .env or \
+                --config; ActiveCampaign: Settings → Developer), or pass --demo to export the built-in demo account
+                """)
+        }
         var options = ExportOptions(outputDirectory: effective.out, endpoints: effective.endpoints, anchorDate: effective.anchorDate)
+        options.account = effective.credentials?.accountOrigin ?? Self.demoAccount
         options.fullRefreshEndpoints = effective.fullRefreshEndpoints
         options.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
-        options.writerProperties.compressionLevel = compressionLevel
-        options.writerProperties.createdBy = "ac-export version \(ACExport.version) (build release)"
+        parquet.apply(to: &options.writerProperties)
         var clientConfiguration = ClientConfiguration()
         clientConfiguration.requestsPerSecond = rateLimit
         clientConfiguration.maxInFlight = concurrency
@@ -115,10 +126,13 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// No account configured: serve the demo account from the mock on 127.0.0.1 for this run only.
+    /// The manifest's account of a demo lake: a real account's run into it is refused, and the reverse.
+    static let demoAccount = "demo"
+
+    /// `--demo`: serve the demo account from the mock on 127.0.0.1 for this run only.
     static func exportDemo(_ options: ExportOptions, clientConfiguration: ClientConfiguration, progress: Bool, logger: Logger) async throws -> ExportSummary {
         let mock = MockConfiguration(contacts: 2000, deals: 600)
-        logger.notice("no ActiveCampaign account configured (ACTIVECAMPAIGN_API_KEY / ACTIVECAMPAIGN_BASE_URL): exporting the built-in demo account from the local mock API")
+        logger.notice("--demo: exporting the built-in demo account from the local mock API")
         return try await withMockServer(mock) { baseURL, _ in
             let credentials = try Credentials(apiKey: mock.apiKey, baseURL: baseURL)
             return try await export(options, credentials: credentials, clientConfiguration: clientConfiguration, progress: progress, logger: logger)

@@ -32,6 +32,8 @@ struct EffectiveConfiguration {
     var credentials: Credentials?
     var out: String
     var anchorDate: Date?
+    /// The anchor was given without a zone and is read as UTC.
+    var anchorAssumedUTC = false
     var endpoints: [Endpoint]
     var fullRefreshEndpoints: Set<String>
     var origins: [String: String] = [:]
@@ -83,7 +85,7 @@ struct EffectiveConfiguration {
             }
         }
 
-        var anchorDate: Date?
+        var anchorDate: AnchorDate.Parsed?
         if let anchor {
             do {
                 anchorDate = try AnchorDate.parse(anchor)
@@ -114,7 +116,7 @@ struct EffectiveConfiguration {
         }
 
         var result = EffectiveConfiguration(
-            credentials: credentials, out: out, anchorDate: anchorDate, endpoints: endpoints, fullRefreshEndpoints: fullRefresh, origins: origins)
+            credentials: credentials, out: out, anchorDate: anchorDate?.date, anchorAssumedUTC: anchorDate?.assumedUTC ?? false, endpoints: endpoints, fullRefreshEndpoints: fullRefresh, origins: origins)
         result.apiKeyLength = apiKey?.count ?? 0
         return result
     }
@@ -128,7 +130,7 @@ struct EffectiveConfiguration {
             line("base_url", credentials?.apiBase ?? "- (demo: the built-in mock)"),
             line("api_key", credentials == nil ? "-" : "set, \(apiKeyLength) characters (masked)"),
             line("target", out),
-            line("anchor_date", anchorDate.map { ISO8601DateFormatter().string(from: $0) } ?? "one year before each run"),
+            line("anchor_date", anchorDate.map { ISO8601DateFormatter().string(from: $0) + (anchorAssumedUTC ? " (no zone given: UTC)" : "") } ?? "one year before each run"),
             line("endpoints", endpoints.map { e in e.name + (fullRefreshEndpoints.contains(e.name) || e.cursorField == nil ? " (full-refresh)" : " (incremental)") }.joined(separator: ", ")),
         ].joined(separator: "\n")
     }

@@ -31,12 +31,3 @@ enum EndpointSelection {
 }
 
 /// ISO 8601 dates and date-times for --anchor-date.
-enum AnchorDate {
-    static func parse(_ text: String) throws -> Date {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withFullDate]
-        if let date = formatter.date(from: text) { return date }
-        throw UsageError(description: "--anchor-date '\(text)' is not ISO 8601; use e.g. 2025-01-31 or 2025-01-31T00:00:00Z")
-    }
-}

@@ -20,6 +20,6 @@ enum KeyFilePermissions {
     /// Prints the warning for `path` on stderr, if there is one. Never prints the key.
     static func warnIfReadableByOthers(_ path: String) {
         guard let warning = warning(forKeyFile: path) else { return }
-        FileHandle.standardError.write(Data((warning + "\n").utf8))
+        StandardError.write(warning + "\n")
     }
 }

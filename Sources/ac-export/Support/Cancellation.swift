@@ -13,10 +13,10 @@ enum Cancellation {
             source.setEventHandler {
                 if signalled.testAndSet() {
                     // Second signal: stop at once. The commit protocol leaves nothing half-visible after a kill.
-                    FileHandle.standardError.write(Data("\nstopped immediately; the next run cleans up and resumes\n".utf8))
+                    StandardError.write("\nstopped immediately; the next run cleans up and resumes\n")
                     _exit(130)
                 }
-                FileHandle.standardError.write(Data("\nstopping: finishing cleanly (committed files are kept; press Ctrl-C again to stop at once)\n".utf8))
+                StandardError.write("\nstopping: finishing cleanly (committed files are kept; press Ctrl-C again to stop at once)\n")
                 task.cancel()
             }
             source.resume()

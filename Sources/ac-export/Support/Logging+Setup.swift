@@ -34,7 +34,7 @@ struct JSONLogHandler: LogHandler {
             object[key] = value.description
         }
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-            FileHandle.standardError.write(data + Data("\n".utf8))
+            StandardError.write(String(decoding: data, as: UTF8.self) + "\n")
         }
     }
 }

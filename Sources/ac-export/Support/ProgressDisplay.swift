@@ -55,7 +55,7 @@ final class ProgressDisplay: Sendable {
         }
         for line in lines { output += "\r\u{1B}[2K" + line + "\n" }
         if final { output += "\u{1B}[J" }
-        FileHandle.standardError.write(Data(output.utf8))
+        StandardError.write(output)
     }
 
     func render() -> [String] {

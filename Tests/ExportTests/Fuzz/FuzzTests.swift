@@ -2,7 +2,7 @@ import ExportFuzzing
 import Foundation
 import Testing
 
-/// Issue #7 "Fuzzing": the fast subset of the fuzzer (`Fuzz/ExportFuzzing`) and the replay of inputs that once
+/// Fuzzing (README.md, section 'Reliability'): the fast subset of the fuzzer (`Fuzz/ExportFuzzing`) and the replay of inputs that once
 /// broke something. The 1M-input run is `make fuzz` (part of `make stress`), a release build.
 @Suite(.serialized) struct FuzzTests {
     static let regressions = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("FuzzRegressions").path

@@ -3,7 +3,7 @@ import ActiveCampaignMock
 import Foundation
 import Testing
 
-/// The CLI against a mock that misbehaves (issue #7 "API faults"): each case either completes with every record
+/// The CLI against a mock that misbehaves (README.md, section 'Reliability'): each case either completes with every record
 /// exactly once, or fails the affected endpoint with a clear message while the others finish.
 @Suite(.serialized) struct APIFaultTests {
     /// Records the mock serves per endpoint in these cases; contacts need several pages.

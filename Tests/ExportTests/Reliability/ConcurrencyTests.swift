@@ -6,7 +6,7 @@ import Glibc
 #endif
 import Testing
 
-/// Two runs on one folder, and Ctrl-C / SIGTERM (issue #7 "Concurrency").
+/// Two runs on one folder, and Ctrl-C / SIGTERM (docs/commit-protocol.md#the-lock).
 @Suite(.serialized) struct ConcurrencyTests {
     /// A slow account: a backfill that lasts several seconds.
     static let slowAccount = MockConfiguration(seed: 90, contacts: 12_000, deals: 10, latency: .milliseconds(30))

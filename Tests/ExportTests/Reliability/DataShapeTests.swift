@@ -2,7 +2,7 @@ import ActiveCampaignMock
 import Foundation
 import Testing
 
-/// Unusual values from the API through the CLI (issue #7 "Data shapes"): none may crash the process or lose
+/// Unusual values from the API through the CLI (README.md, section 'Reliability'): none may crash the process or lose
 /// other records; each value is stored losslessly or reported precisely (endpoint, record id, field).
 @Suite(.serialized) struct DataShapeTests {
     @Test(arguments: MockDataShape.allCases)

@@ -3,7 +3,7 @@ import ActiveCampaignMock
 import Foundation
 import Testing
 
-/// The output volume fills up mid-run (issue #7 "Disk"): a small tmpfs mounted by the test is the lake. The run
+/// The output volume fills up mid-run (README.md, section 'Reliability'): a small tmpfs mounted by the test is the lake. The run
 /// fails with a message naming the path; the previous manifest and files are intact and nothing unreadable is
 /// visible; after the volume is enlarged the next run completes exactly once.
 @Suite(.serialized) struct DiskFullTests {

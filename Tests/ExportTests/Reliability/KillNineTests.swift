@@ -3,8 +3,8 @@ import ActiveCampaignMock
 import Foundation
 import Testing
 
-/// kill -9 of the real `ac-export run` at random moments of a backfill (issue #7 "Crashes"), N times (4 in
-/// `make test`, 20 in `make stress`): after each kill the tree holds only complete readable files, the manifest
+/// kill -9 of the real `ac-export run` at random moments of a backfill (docs/commit-protocol.md#crash-points), N times
+/// (3 in `make test`, 21 in `make stress`): after each kill the tree holds only complete readable files, the manifest
 /// reads, and no watermark is past committed data; the following run finishes with every record exactly once.
 @Suite(.serialized) struct KillNineTests {
     /// What the tree shows about the moment of a kill.

@@ -2,7 +2,7 @@ import ActiveCampaignMock
 import Foundation
 import Testing
 
-/// A corrupted or hand-edited `_manifest.json` (issue #7 "Manifest"): refused with a message and exit 2, never
+/// A corrupted or hand-edited `_manifest.json` (docs/manifest.md#reading-and-validation): refused with a message and exit 2, never
 /// overwritten, the `.bak` of the previous manifest kept; restoring the backup makes the next run work.
 @Suite(.serialized) struct ManifestCorruptionTests {
     enum Corruption: String, CaseIterable {

@@ -2,7 +2,7 @@ import ActiveCampaignMock
 import Foundation
 import Testing
 
-/// The API key never leaves (issue #7 "Secrets"). Every `ExportScenario` run is scanned; these cases add the
+/// The API key never leaves (README.md, section 'Reliability'). Every `ExportScenario` run is scanned; these cases add the
 /// noisiest output (debug JSON logs of a run failing in several ways at once) and the key-file warning.
 @Suite(.serialized) struct SecretTests {
     @Test func debugJSONLogsOfARunFailingEveryWayNeverHoldTheKey() async throws {
