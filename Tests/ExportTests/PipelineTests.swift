@@ -152,13 +152,29 @@ import Testing
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let source = ArraySource(pages: ["tags": [["{\"id\":\"1\"}"]]])
-        _ = try await ExportRun.run(options(dir, ["tags"]), source: source, logger: logger)
+        let first = try await ExportRun.run(options(dir, ["tags"]), source: source, logger: logger)
         let folder = dir + "/tags/date=2026-11-29"
-        FileManager.default.createFile(atPath: folder + "/.part-dead-00000.parquet.tmp", contents: Data("PAR1".utf8))
-        FileManager.default.createFile(atPath: folder + "/part-dead-00001.parquet", contents: Data("PAR1".utf8))
+        // A renamed part file of a run the manifest knows, killed before the manifest listed it, and a temporary.
+        FileManager.default.createFile(atPath: folder + "/.part-\(first.runID)-00000.parquet.tmp", contents: Data("PAR1".utf8))
+        FileManager.default.createFile(atPath: folder + "/part-\(first.runID)-00001.parquet", contents: Data("PAR1".utf8))
         _ = try await ExportRun.run(options(dir, ["tags"], date: "2026-11-30T10:00:00Z"), source: source, logger: logger)
         let left = try FileManager.default.contentsOfDirectory(atPath: folder)
-        #expect(!left.contains { $0.contains("dead") })
+        #expect(!left.contains { $0.hasPrefix(".part-") || $0 == "part-\(first.runID)-00001.parquet" }, "\(left)")
+        #expect(left.contains { $0.hasPrefix("part-\(first.runID)-00000") }, "the listed file must stay: \(left)")
+    }
+
+    /// A part file of a run the manifest never saw cannot be told from committed data: nothing is touched.
+    @Test func aPartFileOfAnUnknownRunStopsTheRun() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let source = ArraySource(pages: ["tags": [["{\"id\":\"1\"}"]]])
+        _ = try await ExportRun.run(options(dir, ["tags"]), source: source, logger: logger)
+        let stranger = dir + "/tags/date=2026-11-29/part-20261101T000000Z-beef-00000.parquet"
+        FileManager.default.createFile(atPath: stranger, contents: Data("PAR1".utf8))
+        await #expect(throws: ManifestStore.Invalid.self) {
+            _ = try await ExportRun.run(options(dir, ["users"], date: "2026-11-30T10:00:00Z"), source: source, logger: logger)
+        }
+        #expect(FileManager.default.fileExists(atPath: stranger))
     }
 
     @Test func aSecondRunOnTheSameFolderIsRefused() async throws {

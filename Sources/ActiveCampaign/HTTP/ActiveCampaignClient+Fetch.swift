@@ -35,6 +35,10 @@ extension ActiveCampaignClient {
             switch outcome {
             case .failure(let error):
                 if error is CancellationError { throw error }
+                if let refusal = error as? ActiveCampaignError {  // a redirect the key may not follow: not retried
+                    count(purpose) { $0.failures += 1 }
+                    throw refusal
+                }
                 failure = Self.transportFailure(error, timeout: configuration.requestTimeout)
             case .success(let (status, headers, body)):
                 logger.debug(
@@ -81,15 +85,41 @@ extension ActiveCampaignClient {
         throw exhaustion(failures, request: requestDescription)
     }
 
-    /// One attempt: the response head and whole body, within the request timeout.
+    /// Same-origin redirects followed per request; more is a loop or a misconfigured proxy.
+    static let maximumRedirects = 3
+
+    /// One attempt: the response head and whole body, within the request timeout. The HTTP client follows no
+    /// redirect by itself: the key goes only to the account's origin, so a redirect elsewhere ends the request
+    /// with both origins named (docs/security.md).
     private func perform(_ url: String) async throws -> (HTTPResponseStatus, HTTPHeaders, ByteBuffer) {
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Api-Token", value: credentials.apiKey)
-        request.headers.add(name: "Accept", value: "application/json")
         let deadline = NIODeadline.now() + TimeAmount(configuration.requestTimeout)
-        let response = try await httpClient.execute(request, deadline: deadline)
-        let body = try await response.body.collect(upTo: Self.maximumBodyBytes)
-        return (response.status, response.headers, body)
+        var current = url
+        for hop in 0...Self.maximumRedirects {
+            var request = HTTPClientRequest(url: current)
+            request.headers.add(name: "Api-Token", value: credentials.apiKey)
+            request.headers.add(name: "Accept", value: "application/json")
+            let response = try await httpClient.execute(request, deadline: deadline)
+            let body = try await response.body.collect(upTo: Self.maximumBodyBytes)
+            guard (300..<400).contains(response.status.code), response.status.code != 304,
+                let location = response.headers.first(name: "Location")
+            else { return (response.status, response.headers, body) }
+            guard let next = URL(string: location, relativeTo: URL(string: current))?.absoluteURL,
+                let origin = Credentials.origin(of: next.absoluteString), origin == credentials.accountOrigin
+            else {
+                let elsewhere = URL(string: location, relativeTo: URL(string: current)).flatMap { Credentials.origin(of: $0.absoluteString) }
+                throw ActiveCampaignError(
+                    kind: .invalidConfiguration, status: Int(response.status.code),
+                    message: redacted(
+                        "\(credentials.accountOrigin) redirected (\(response.status.code)) to \(elsewhere ?? "an unusable location"); the API key is "
+                            + "sent only to the configured account URL, so the redirect was not followed. If the account moved, set "
+                            + "ACTIVECAMPAIGN_BASE_URL to its new URL (Settings → Developer)"))
+            }
+            guard hop < Self.maximumRedirects else { break }
+            current = next.absoluteString
+        }
+        throw ActiveCampaignError(
+            kind: .invalidConfiguration,
+            message: "\(credentials.accountOrigin) redirected more than \(Self.maximumRedirects) times; check ACTIVECAMPAIGN_BASE_URL")
     }
 
     private static func transportFailure(_ error: any Error, timeout: Duration) -> AttemptFailure {

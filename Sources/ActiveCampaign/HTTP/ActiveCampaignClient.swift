@@ -23,6 +23,8 @@ public final class ActiveCampaignClient: Sendable {
         self.logger = logger
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.timeout = .init(connect: .seconds(10))
+        // Redirects are followed by `perform`, only within the account's origin: the key must not go elsewhere.
+        httpConfiguration.redirectConfiguration = .disallow
         httpConfiguration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.maxInFlight))
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)

@@ -74,6 +74,9 @@ struct RunCommand: AsyncParsableCommand {
                 --config; ActiveCampaign: Settings → Developer), or pass --demo to export the built-in demo account
                 """)
         }
+        if configuration.allowInsecureHTTP, let credentials = effective.credentials, credentials.apiBase.lowercased().hasPrefix("http:") {
+            logger.warning("--allow-insecure-http: the API key is sent unencrypted to \(credentials.accountOrigin)")
+        }
         var options = ExportOptions(outputDirectory: effective.out, endpoints: effective.endpoints, anchorDate: effective.anchorDate)
         options.account = effective.credentials?.accountOrigin ?? Self.demoAccount
         options.fullRefreshEndpoints = effective.fullRefreshEndpoints

@@ -10,8 +10,14 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "Account API URL, e.g. https://ACCOUNT.api-us1.com (env ACTIVECAMPAIGN_BASE_URL).")
     var baseURL: String?
 
-    @Option(help: "API key (env ACTIVECAMPAIGN_API_KEY). Prefer the environment or .env: flags show in `ps`.")
+    @Option(help: "API key (env ACTIVECAMPAIGN_API_KEY). Prefer the environment, .env or --api-key-file: flags show in `ps`.")
     var apiKey: String?
+
+    @Option(help: "File holding the API key, e.g. a mounted secret (env ACTIVECAMPAIGN_API_KEY_FILE); a trailing newline is ignored.")
+    var apiKeyFile: String?
+
+    @Flag(help: "Allow a plain http base URL to a host that is not loopback (the key then crosses the network unencrypted).")
+    var allowInsecureHTTP = false
 
     @Option(help: "Output folder, the data lake drop (default ./lake, or `target` of the YAML).")
     var out: String?
@@ -63,7 +69,12 @@ struct EffectiveConfiguration {
             return nil
         }
 
-        let apiKey = pick("api_key", flag: options.apiKey, variable: "ACTIVECAMPAIGN_API_KEY", yaml: file?.apiKey)
+        // A key file named by flag beats a key from the environment; otherwise a key given directly wins.
+        var apiKey = options.apiKeyFile == nil ? pick("api_key", flag: options.apiKey, variable: "ACTIVECAMPAIGN_API_KEY", yaml: file?.apiKey) : nil
+        if apiKey == nil, let keyFile = pick("api_key", flag: options.apiKeyFile, variable: "ACTIVECAMPAIGN_API_KEY_FILE", yaml: file?.apiKeyFile) {
+            apiKey = try readKeyFile(keyFile)
+            origins["api_key"] = "file \(keyFile) (\(origins["api_key"] ?? "?"))"
+        }
         let baseURL = pick("base_url", flag: options.baseURL, variable: "ACTIVECAMPAIGN_BASE_URL", yaml: file?.baseURL)
         let anchor = pick("anchor_date", flag: options.anchorDate, variable: "ACTIVECAMPAIGN_ANCHOR_DATE", yaml: file?.anchorDate)
         let out = pick("target", flag: options.out, variable: nil, yaml: file?.target) ?? "./lake"
@@ -79,7 +90,7 @@ struct EffectiveConfiguration {
             throw UsageError(description: "an API key is set (\(origins["api_key"]!)) but no base URL: set ACTIVECAMPAIGN_BASE_URL, e.g. https://ACCOUNT.api-us1.com (Settings → Developer)")
         case let (key?, url?):
             do {
-                credentials = try Credentials(apiKey: key, baseURL: url)
+                credentials = try Credentials(apiKey: key, baseURL: url, allowInsecureHTTP: options.allowInsecureHTTP)
             } catch {
                 throw UsageError(description: "base_url from \(origins["base_url"]!): \(error)")
             }
@@ -119,6 +130,18 @@ struct EffectiveConfiguration {
             credentials: credentials, out: out, anchorDate: anchorDate?.date, anchorAssumedUTC: anchorDate?.assumedUTC ?? false, endpoints: endpoints, fullRefreshEndpoints: fullRefresh, origins: origins)
         result.apiKeyLength = apiKey?.count ?? 0
         return result
+    }
+
+    /// The key in a mounted secret file: owner-readable only (else a warning), one trailing newline ignored.
+    private static func readKeyFile(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UsageError(description: "the API key file \(path) cannot be read: \(String(cString: strerror(errno)))")
+        }
+        KeyFilePermissions.warnIfReadableByOthers(path)
+        var key = String(decoding: data, as: UTF8.self)
+        while key.hasSuffix("\n") || key.hasSuffix("\r") { key.removeLast() }
+        guard !key.isEmpty else { throw UsageError(description: "the API key file \(path) is empty") }
+        return key
     }
 
     /// Human-readable, with the key masked: `config show`.

@@ -13,6 +13,8 @@ import Yams
 struct ReplicationFile {
     var baseURL: String?
     var apiKey: String?
+    /// A file holding the key (a mounted secret).
+    var apiKeyFile: String?
     var target: String?
     var anchorDate: String?
     var defaultMode: String?
@@ -40,9 +42,10 @@ struct ReplicationFile {
         var file = ReplicationFile()
         if let source = top["source"] {
             guard let source = source as? [String: Any] else { throw UsageError(description: "\(path): 'source' must be a mapping") }
-            try checkKeys(source, allowed: ["base_url", "api_key"], at: "source", path: path)
+            try checkKeys(source, allowed: ["base_url", "api_key", "api_key_file"], at: "source", path: path)
             file.baseURL = try string(source["base_url"], "source.base_url", path)
             file.apiKey = try string(source["api_key"], "source.api_key", path)
+            file.apiKeyFile = try string(source["api_key_file"], "source.api_key_file", path)
         }
         file.target = try string(top["target"], "target", path)
         if let defaults = top["defaults"] {
