@@ -51,18 +51,24 @@ struct ConvertBenchmark {
         return try convert(pages: data.pages, bytes: data.bytes, contacts: contacts, directory: directory, cli: cli)
     }
 
-    static func convert(pages: String, bytes: Int, contacts: Int, directory: String, cli: String) throws -> BenchRow {
-        let out = directory + "/convert-out-\(contacts)"
+    /// `parquetVersion` 1 is the default output (every reader); 2 adds DELTA_BYTE_ARRAY, measured beside it.
+    static func convert(pages: String, bytes: Int, contacts: Int, directory: String, cli: String, parquetVersion: Int = 1) throws -> BenchRow {
+        let out = directory + "/convert-out-\(contacts)-v\(parquetVersion)"
         try? FileManager.default.removeItem(atPath: out)
-        let ours = try TimedCommand.run(cli, ["convert", "--endpoint", "contacts", "--out", out, "--compression-level", "6", "--quiet", pages])
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let ours = try TimedCommand.run(
+            cli, ["convert", "--endpoint", "contacts", "--out", out, "--compression-level", "6", "--parquet-version", "\(parquetVersion)", "--quiet", pages])
         return BenchRow(
-            name: "ac-export convert (pages)", records: contacts, seconds: ours.seconds, inputBytes: bytes,
-            outputBytes: try folderSize(out), peakRSS: ours.peakRSS)
+            name: parquetVersion == 1 ? "ac-export convert (pages)" : "ac-export convert --parquet-version 2", records: contacts,
+            seconds: ours.seconds, inputBytes: bytes, outputBytes: try folderSize(out), peakRSS: ours.peakRSS)
     }
 
     func run() throws -> [BenchRow] {
         let data = try Self.makeDataset(contacts: contacts, directory: directory, ndjson: true)
-        var rows = [try Self.convert(pages: data.pages, bytes: data.bytes, contacts: contacts, directory: directory, cli: cli)]
+        var rows = [
+            try Self.convert(pages: data.pages, bytes: data.bytes, contacts: contacts, directory: directory, cli: cli),
+            try Self.convert(pages: data.pages, bytes: data.bytes, contacts: contacts, directory: directory, cli: cli, parquetVersion: 2),
+        ]
         for engine in ["polars", "pyarrow", "duckdb"] {
             let target = directory + "/\(engine)-\(contacts).parquet"
             let result = try TimedCommand.run(python, [PeerProcess.script("convert_peers.py"), engine, data.ndjson, target, "6"])

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 extension ActiveCampaignClient {
     /// Largest response body accepted; a page of 100 records is well under 1 MiB.
@@ -38,6 +39,13 @@ extension ActiveCampaignClient {
                 if let refusal = error as? ActiveCampaignError {  // a redirect the key may not follow: not retried
                     count(purpose) { $0.failures += 1 }
                     throw refusal
+                }
+                if let tls = Self.certificateFailure(error) {  // retrying cannot make a certificate verify
+                    count(purpose) { $0.failures += 1 }
+                    throw ActiveCampaignError(
+                        kind: .connection, request: requestDescription,
+                        message: "\(credentials.hostDescription): the TLS certificate did not verify (\(tls)); if a corporate CA re-signs "
+                            + "TLS here, give its certificates with --ca-bundle PATH or SSL_CERT_FILE")
                 }
                 failure = Self.transportFailure(error, timeout: configuration.requestTimeout)
             case .success(let (status, headers, body)):
@@ -120,6 +128,16 @@ extension ActiveCampaignClient {
         throw ActiveCampaignError(
             kind: .invalidConfiguration,
             message: "\(credentials.accountOrigin) redirected more than \(Self.maximumRedirects) times; check ACTIVECAMPAIGN_BASE_URL")
+    }
+
+    /// The reason a TLS handshake failed on the certificate, if that is what `error` is.
+    private static func certificateFailure(_ error: any Error) -> String? {
+        guard let tls = error as? NIOSSLError else { return nil }
+        switch tls {
+        case .handshakeFailed(let reason): return "\(reason)"
+        case .unableToValidateCertificate: return "unable to validate the certificate"
+        default: return nil
+        }
     }
 
     private static func transportFailure(_ error: any Error, timeout: Duration) -> AttemptFailure {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Logging
 import NIOCore
+import NIOSSL
 import Synchronization
 
 /// The ActiveCampaign API v3 client of one account: one HTTP connection pool, one rate limiter and one retry
@@ -25,6 +26,16 @@ public final class ActiveCampaignClient: Sendable {
         httpConfiguration.timeout = .init(connect: .seconds(10))
         // Redirects are followed by `perform`, only within the account's origin: the key must not go elsewhere.
         httpConfiguration.redirectConfiguration = .disallow
+        if let bundle = configuration.transport.caBundlePath {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(bundle)
+            httpConfiguration.tlsConfiguration = tls
+        }
+        // An https request goes through the proxy inside a CONNECT tunnel: the proxy sees the host, never the key.
+        if let proxy = configuration.transport.proxy, credentials.apiBase.lowercased().hasPrefix("https:") {
+            let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
+            httpConfiguration.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
+        }
         httpConfiguration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.maxInFlight))
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)

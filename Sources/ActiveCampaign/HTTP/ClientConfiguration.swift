@@ -19,6 +19,8 @@ public struct ClientConfiguration: Sendable {
     public var requestTimeout: Duration = .seconds(60)
     /// `limit` of list requests; the API caps it at 100 (its default is 20).
     public var pageSize: Int = 100
+    /// CA certificates and proxy.
+    public var transport = TransportSettings()
 
     public init() {}
 }

@@ -32,6 +32,8 @@ public struct EndpointState: Codable, Sendable, Equatable {
     public var schema: EndpointSchema = EndpointSchema()
     public var schemaHistory: [SchemaChange] = []
     public var files: [CommittedFile] = []
+    /// Committed files rewritten with widened column types, and why (one type per column per endpoint).
+    public var rewrites: [FileRewrite]?
     /// Where an unfinished run stopped: the next run resumes here instead of starting over.
     public var checkpoint: Checkpoint?
 }

@@ -57,7 +57,7 @@ struct SnapshotNotPublished: Error, CustomStringConvertible {
     var reason: String
     var previousSnapshotKept: Bool
     var description: String {
-        "\(reason); the new \(endpoint) snapshot was not published and "
+        "\(reason); the new files of \(endpoint) were not swapped in and "
             + (previousSnapshotKept
                 ? "the previous one is unchanged (files and manifest); fix the cause and run again"
                 : "the manifest could not be restored either: the next run finishes publishing it")

@@ -58,6 +58,8 @@ final class EndpointExporter {
     private let logicalRunIDs: [String]
     private var lastResume: ResumePoint?
     private let startedAt = ContinuousClock.now
+    /// A column widened since the last commit: the next commit rewrites the files that have its narrower type.
+    private var widenedSinceCommit = false
     /// Records skipped and values repaired in this run: each is reported, never silent.
     private var oddities = 0
     /// Past this many oddities per endpoint, they are counted, not logged one by one.
@@ -147,6 +149,7 @@ final class EndpointExporter {
             try await commitPart()
             tracker.apply(changes)
             pendingChanges += changes
+            widenedSinceCommit = widenedSinceCommit || changes.contains { $0.from != nil }
             logger.info("schema widened", metadata: ["endpoint": "\(endpoint)", "changes": "\(changes.map { "\($0.column): \($0.from?.rawValue ?? "new") → \($0.to.rawValue)" })"])
         }
         try writePendingRows()
@@ -241,6 +244,7 @@ final class EndpointExporter {
         let changes = tracker.requiredChanges(for: shredder.fields, rows: 0..<shredder.rowCount, origin: origin(ofRow:))
         tracker.apply(changes)
         pendingChanges += changes
+        widenedSinceCommit = widenedSinceCommit || changes.contains { $0.from != nil }
         pendingChanges += tracker.addNullOnlyColumns(shredder.fields, cause: "first \(shredder.rowCount) records")
         schemaFixed = true
         try writePendingRows()
@@ -305,19 +309,27 @@ final class EndpointExporter {
                        maxCursorRecords: committedBoundary.sortedFingerprints, rowsCommitted: rowsCommitted,
                        fullRefresh: fullRefresh ? true : nil)
         }
+        let rewrites = widenedSinceCommit ? try await rewriteNarrowerFiles() : []
+        widenedSinceCommit = false
         let changes = takeSchemaChanges()
         let schema = tracker.schema
         let fresh = EndpointState(mode: mode, cursorField: cursorField)
         let anchor = window.map { Self.iso(date: $0.since) }
-        try await manifest.update { [endpoint] m in
-            var state = m.endpoints[endpoint] ?? fresh
+        let previousState = try await manifest.update { [endpoint] m -> EndpointState? in
+            let previousState = m.endpoints[endpoint]
+            var state = previousState ?? fresh
             if state.watermark == nil { state.anchor = state.anchor ?? anchor }  // the first window's start
             state.files.append(file)
+            Self.apply(rewrites, to: &state)
             state.checkpoint = checkpoint
             state.schema = schema
             state.schemaHistory += changes
             m.endpoints[endpoint] = state
+            return previousState
         }
+        // Rewritten copies of published files replace them the way a snapshot does; staged ones are not visible yet.
+        let published = rewrites.filter { !Staging.isStaged($0.old.path) }
+        try await swap(replaced: rewrites.map(\.old.path), staged: published.map { Staging.stagedPath($0.new.path) }, restoring: previousState)
         logger.info("committed", metadata: ["endpoint": "\(endpoint)", "file": "\(file.path)", "rows": "\(file.rows)", "bytes": "\(bytes)"])
     }
 
@@ -335,9 +347,9 @@ final class EndpointExporter {
         let fresh = EndpointState(mode: mode, cursorField: cursorField)
         let date = context.date
         let anchor = window.map { Self.iso(date: $0.since) }
-        let (replaced, staged, previousFiles) = try await manifest.update { [endpoint, logicalRunIDs, fullRefresh, isStaged] m -> ([String], [String], [CommittedFile]) in
-            var state = m.endpoints[endpoint] ?? fresh
-            let previousFiles = state.files
+        let (replaced, staged, previousState) = try await manifest.update { [endpoint, logicalRunIDs, fullRefresh, isStaged] m -> ([String], [String], EndpointState?) in
+            let previousState = m.endpoints[endpoint]
+            var state = previousState ?? fresh
             var replaced: [String] = []
             var staged: [String] = []
             state.checkpoint = nil
@@ -365,22 +377,87 @@ final class EndpointExporter {
             state.schema = schema
             state.schemaHistory += changes
             m.endpoints[endpoint] = state
-            return (replaced, staged, previousFiles)
+            return (replaced, staged, previousState)
         }
+        try await swap(replaced: replaced, staged: staged, restoring: previousState)
+    }
+
+    /// Moves `replaced` out of the readers' view and publishes `staged` (see `SnapshotSwap`). When that fails,
+    /// the files are back where they were, and so is the endpoint's manifest entry (else the next run rolls the
+    /// switch forward).
+    private func swap(replaced: [String], staged: [String], restoring previousState: EndpointState?) async throws {
         guard !staged.isEmpty || !replaced.isEmpty else { return }
         do {
             try SnapshotSwap(directory: context.outputDirectory, replaced: replaced, staged: staged, logger: logger).run()
         } catch {
-            // The files are back where they were: so is the manifest, or the next run rolls the switch forward.
             let restored: Bool
             do {
-                try await manifest.update { [endpoint] m in m.endpoints[endpoint]?.files = previousFiles }
+                try await manifest.update { [endpoint] m in m.endpoints[endpoint] = previousState }
                 restored = true
             } catch {
                 restored = false
             }
             throw SnapshotNotPublished(endpoint: endpoint, reason: "\(error)", previousSnapshotKept: restored)
         }
+    }
+
+    struct Rewrite {
+        var old: CommittedFile
+        var new: CommittedFile
+        var record: FileRewrite
+    }
+
+    /// Copies every committed file of the endpoint that has a narrower type than the schema now has into the
+    /// staging area, with the widened types (see `WidenedFileRewrite`).
+    private func rewriteNarrowerFiles() async throws -> [Rewrite] {
+        let files = await manifest.manifest.endpoints[endpoint]?.files ?? []
+        let schema = tracker.schema
+        var rewrites: [Rewrite] = []
+        for file in files {
+            let path = context.outputDirectory + "/" + file.path
+            let reader: ParquetFileReader
+            do {
+                reader = try ParquetFileReader(path: path)
+            } catch {
+                throw ExportRun.CommittedFileUnreadable(path: path, purpose: "to give it the widened column types", reason: error)
+            }
+            guard let types = WidenedFileRewrite.widenedTypes(of: reader, schema: schema) else { continue }
+            let columns = reader.schema.columns.enumerated().map { index, column in
+                types[index].map { Column(column.name, $0.columnType) } ?? column
+            }
+            let copy = try PartFile(
+                outputDirectory: context.outputDirectory, endpoint: endpoint, date: file.date, runID: context.runID,
+                sequence: partSequence, staged: true, schema: Schema(columns), properties: context.writerProperties,
+                metadata: [KeyValue("ac-export.endpoint", endpoint), KeyValue("ac-export.run_id", file.runID),
+                           KeyValue("ac-export.rewritten_by_run", context.runID)])
+            partSequence += 1
+            let bytes: Int64
+            do {
+                try WidenedFileRewrite.copy(reader, widening: types, into: copy)
+                bytes = try copy.commit()
+            } catch {
+                copy.abandon()
+                throw error
+            }
+            var new = file
+            new.path = Staging.isStaged(file.path) ? copy.relativePath : Staging.publishedPath(copy.relativePath)
+            new.bytes = bytes
+            let reason = zip(reader.schema.columns, types).compactMap { column, type in
+                type.map { "\(column.name): \(column.type) → \($0.rawValue)" }
+            }.joined(separator: ", ")
+            rewrites.append(Rewrite(old: file, new: new, record: FileRewrite(runID: context.runID, from: file.path, to: new.path, reason: reason)))
+            logger.info("rewrote a committed file with widened column types", metadata: ["endpoint": "\(endpoint)", "file": "\(file.path)", "columns": "\(reason)"])
+        }
+        return rewrites
+    }
+
+    private static func apply(_ rewrites: [Rewrite], to state: inout EndpointState) {
+        guard !rewrites.isEmpty else { return }
+        for rewrite in rewrites {
+            guard let index = state.files.firstIndex(where: { $0.path == rewrite.old.path }) else { continue }
+            state.files[index] = rewrite.new
+        }
+        state.rewrites = (state.rewrites ?? []) + rewrites.map(\.record)
     }
 
     private var mode: SyncMode { cursorField == nil ? .fullRefresh : .incremental }

@@ -294,7 +294,7 @@ public enum ExportRun {
                     }
                 }
             } catch {
-                throw CommittedFileUnreadable(path: path, reason: error)
+                throw CommittedFileUnreadable(path: path, purpose: "for the ids already committed, to resume without duplicates", reason: error)
             }
         }
         return ids
@@ -312,13 +312,15 @@ public enum ExportRun {
         }
     }
 
-    /// A committed part file that resume needs and cannot read: the endpoint stops rather than double its rows.
+    /// A committed part file the run must read and cannot: the endpoint stops rather than guess (resume would
+    /// double its rows; a widening would leave it with the old type).
     struct CommittedFileUnreadable: Error, CustomStringConvertible {
         var path: String
+        var purpose: String
         var reason: ParquetError
         var description: String {
-            "cannot read the ids of committed file \(path) to resume without duplicates (\(reason)); "
-                + "the endpoint stopped with its checkpoint kept: fix or restore the file and run again"
+            "cannot read committed file \(path) \(purpose) (\(reason)); "
+                + "the endpoint stopped with its committed files and checkpoint kept: fix or restore the file and run again"
         }
     }
 

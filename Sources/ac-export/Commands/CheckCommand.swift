@@ -9,11 +9,13 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var configuration: ConfigurationOptions
 
     func run() async throws {
-        guard let credentials = try EffectiveConfiguration.resolve(configuration, environment: ProcessInfo.processInfo.environment).credentials else {
+        let effective = try EffectiveConfiguration.resolve(configuration, environment: ProcessInfo.processInfo.environment)
+        guard let credentials = effective.credentials else {
             throw UsageError(description: "no credentials: set ACTIVECAMPAIGN_API_KEY and ACTIVECAMPAIGN_BASE_URL (or pass --api-key/--base-url)")
         }
         // One question, answered quickly: a single retry for a transient failure, then the verdict.
         var configuration = ClientConfiguration()
+        configuration.transport = effective.transport
         configuration.maxAttempts = 2
         configuration.requestTimeout = .seconds(20)
         let client = ActiveCampaignClient(credentials: credentials, configuration: configuration, logger: Logger(label: "ac-export.check"))

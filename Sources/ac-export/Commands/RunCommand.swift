@@ -83,6 +83,7 @@ struct RunCommand: AsyncParsableCommand {
         options.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
         parquet.apply(to: &options.writerProperties)
         var clientConfiguration = ClientConfiguration()
+        clientConfiguration.transport = effective.transport
         clientConfiguration.requestsPerSecond = rateLimit
         clientConfiguration.maxInFlight = concurrency
         clientConfiguration.requestTimeout = .milliseconds(Int64(requestTimeout * 1000))

@@ -16,6 +16,9 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "File holding the API key, e.g. a mounted secret (env ACTIVECAMPAIGN_API_KEY_FILE); a trailing newline is ignored.")
     var apiKeyFile: String?
 
+    @Option(help: "PEM file of CA certificates to trust instead of the system's, for a corporate CA (env SSL_CERT_FILE).")
+    var caBundle: String?
+
     @Flag(help: "Allow a plain http base URL to a host that is not loopback (the key then crosses the network unencrypted).")
     var allowInsecureHTTP = false
 
@@ -40,6 +43,8 @@ struct EffectiveConfiguration {
     var anchorDate: Date?
     /// The anchor was given without a zone and is read as UTC.
     var anchorAssumedUTC = false
+    /// CA bundle and proxy (`HTTPS_PROXY`, `NO_PROXY`).
+    var transport = TransportSettings()
     var endpoints: [Endpoint]
     var fullRefreshEndpoints: Set<String>
     var origins: [String: String] = [:]
@@ -96,6 +101,21 @@ struct EffectiveConfiguration {
             }
         }
 
+        var transport = TransportSettings()
+        if let bundle = pick("ca_bundle", flag: options.caBundle, variable: "SSL_CERT_FILE", yaml: nil) {
+            guard FileManager.default.isReadableFile(atPath: bundle) else {
+                throw UsageError(description: "the CA bundle \(bundle) (\(origins["ca_bundle"]!)) cannot be read")
+            }
+            transport.caBundlePath = bundle
+        }
+        if let credentials, let host = URLComponents(string: credentials.apiBase)?.host, credentials.apiBase.lowercased().hasPrefix("https:") {
+            do {
+                transport.proxy = try TransportSettings.proxy(forHTTPSHost: host, environment: environment)
+            } catch {
+                throw UsageError(description: "\(error)")
+            }
+        }
+
         var anchorDate: AnchorDate.Parsed?
         if let anchor {
             do {
@@ -129,6 +149,7 @@ struct EffectiveConfiguration {
         var result = EffectiveConfiguration(
             credentials: credentials, out: out, anchorDate: anchorDate?.date, anchorAssumedUTC: anchorDate?.assumedUTC ?? false, endpoints: endpoints, fullRefreshEndpoints: fullRefresh, origins: origins)
         result.apiKeyLength = apiKey?.count ?? 0
+        result.transport = transport
         return result
     }
 
@@ -152,6 +173,8 @@ struct EffectiveConfiguration {
         return [
             line("base_url", credentials?.apiBase ?? "- (demo: the built-in mock)"),
             line("api_key", credentials == nil ? "-" : "set, \(apiKeyLength) characters (masked)"),
+            line("ca_bundle", transport.caBundlePath ?? "- (the system's trust store)"),
+            line("proxy", transport.proxy?.maskedDescription ?? "- (none for this host: HTTPS_PROXY unset or NO_PROXY matches; plain http never uses one)"),
             line("target", out),
             line("anchor_date", anchorDate.map { ISO8601DateFormatter().string(from: $0) + (anchorAssumedUTC ? " (no zone given: UTC)" : "") } ?? "one year before each run"),
             line("endpoints", endpoints.map { e in e.name + (fullRefreshEndpoints.contains(e.name) || e.cursorField == nil ? " (full-refresh)" : " (incremental)") }.joined(separator: ", ")),

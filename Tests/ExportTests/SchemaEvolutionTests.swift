@@ -1,0 +1,104 @@
+import ActiveCampaign
+@testable import Export
+import Foundation
+import Logging
+import Parquet
+import Testing
+
+/// After a column widens, every file of the endpoint has the widened type: the folder stays one dataset for
+/// every engine. New columns need the reader options the README names; each is run here.
+@Suite struct SchemaEvolutionTests {
+    func convert(_ records: [String], into lake: String, folder: String, name: String) async throws {
+        let page = folder + "/\(name).json"
+        try #"{"contacts":[\#(records.joined(separator: ","))],"meta":{"total":"\#(records.count)"}}"#.write(toFile: page, atomically: true, encoding: .utf8)
+        let (status, output) = try await LakeHarness.run(LakeHarness.cli, ["convert", "--endpoint", "contacts", "--out", lake, "--quiet", page])
+        #expect(status == 0, "\(output)")
+    }
+
+    func checkWithEngines(_ lake: String, expected: [String: [String: String?]], mode: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let expectedPath = lake + "-expected.json"
+        let object = expected.mapValues { $0.mapValues { $0 as Any? ?? NSNull() } }
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: expectedPath))
+        let (status, output) = try await LakeHarness.run(
+            LakeHarness.python, [LakeHarness.repositoryRoot.appendingPathComponent("Tests/Interop/check_schema_evolution.py").path, lake, "contacts", expectedPath, mode])
+        #expect(status == 0, "\(output)", sourceLocation: sourceLocation)
+    }
+
+    /// The types of `column` in every file of the endpoint.
+    func types(of column: String, in lake: String) throws -> [ColumnType] {
+        try ManifestStore.read(directory: lake).endpoints["contacts"]!.files.compactMap { file in
+            try ParquetFileReader(path: lake + "/" + file.path).schema.columns.first { $0.name == column }?.type
+        }
+    }
+
+    @Test func widenedColumnsRewriteEarlierFilesAndNewColumnsReadWithTheDocumentedOptions() async throws {
+        let folder = try LakeHarness.temporaryDirectory("schema-evolution")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lake = folder + "/lake"
+        try await convert([
+            #"{"id":"1","organization":"12","score":"3","seen":"2024-03-14 09:41:27"}"#,
+            #"{"id":"2","organization":"13","score":"4","seen":"2024-03-15 10:00:00"}"#,
+        ], into: lake, folder: folder, name: "narrow")
+        #expect(try types(of: "organization", in: lake) == [.int64])
+
+        try await convert([
+            #"{"id":"3","organization":"Acme","score":"2.5","seen":"soon"}"#,
+        ], into: lake, folder: folder, name: "wide")
+        #expect(try types(of: "organization", in: lake) == [.string, .string])
+        #expect(try types(of: "score", in: lake) == [.double, .double])
+        #expect(try types(of: "seen", in: lake) == [.string, .string])
+        let state = try ManifestStore.read(directory: lake).endpoints["contacts"]!
+        #expect(state.rewrites?.count == 1 && state.rewrites?.first?.reason.contains("organization") == true, "\(String(describing: state.rewrites))")
+        let onDisk = (FileManager.default.subpaths(atPath: lake + "/contacts") ?? []).filter { $0.hasSuffix(".parquet") }
+        #expect(onDisk.count == 2, "the narrow file must be gone: \(onDisk)")
+        #expect(!FileManager.default.fileExists(atPath: lake + "/_staging/contacts") || (FileManager.default.subpaths(atPath: lake + "/_staging/contacts") ?? []).allSatisfy { !$0.hasSuffix(".parquet") })
+        var expected: [String: [String: String?]] = [
+            "1": ["organization": "12", "score": "3", "seen": "2024-03-14 09:41:27"],
+            "2": ["organization": "13", "score": "4", "seen": "2024-03-15 10:00:00"],
+            "3": ["organization": "Acme", "score": "2.5", "seen": "soon"],
+        ]
+        try await checkWithEngines(lake, expected: expected, mode: "widened")
+
+        try await convert([#"{"id":"4","organization":"14","score":"1","seen":"x","region":"EU"}"#], into: lake, folder: folder, name: "new-column")
+        for id in ["1", "2", "3"] { expected[id]!["region"] = .some(nil) }
+        expected["4"] = ["organization": "14", "score": "1", "seen": "x", "region": "EU"]
+        try await checkWithEngines(lake, expected: expected, mode: "new-column")
+    }
+}
+
+/// A widening inside one run rewrites the files that run committed before it, and earlier snapshots.
+@Suite struct WideningWithinARunTests {
+    let logger = Logger(label: "test")
+
+    @Test func everyFileOfASnapshotEndpointEndsWithTheWidenedType() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ac-export-widen-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func options(_ date: String) -> ExportOptions {
+            var o = ExportOptions(outputDirectory: dir, endpoints: [Endpoint.named("tags")!])
+            o.startedAt = ISO8601DateFormatter().date(from: date)!
+            o.inferenceRows = 1
+            o.checkpointInterval = .zero  // a file per page
+            return o
+        }
+        let narrow = ArraySource(pages: ["tags": [[#"{"id":"1","count":"1"}"#], [#"{"id":"2","count":"2"}"#]]])
+        _ = try await ExportRun.run(options("2026-11-28T10:00:00Z"), source: narrow, logger: logger)
+        let wide = ArraySource(pages: ["tags": [[#"{"id":"1","count":"1"}"#], [#"{"id":"2","count":"2"}"#], [#"{"id":"3","count":"many"}"#]]])
+        let summary = try await ExportRun.run(options("2026-11-29T10:00:00Z"), source: wide, logger: logger)
+        #expect(summary.succeeded)
+        let files = try ManifestStore.read(directory: dir).endpoints["tags"]!.files
+        #expect(Set(files.map(\.date)) == ["2026-11-28", "2026-11-29"])
+        for file in files {
+            #expect(!Staging.isStaged(file.path))
+            let reader = try ParquetFileReader(path: dir + "/" + file.path)
+            #expect(reader.schema.columns.first { $0.name == "count" }?.type == .string, "\(file.path)")
+        }
+        let values = try files.flatMap { file -> [String] in
+            let reader = try ParquetFileReader(path: dir + "/" + file.path)
+            let column = reader.schema.columns.firstIndex { $0.name == "count" }!
+            return try reader.readColumn(column).map(\.description)
+        }
+        #expect(values.sorted() == ["1", "1", "2", "2", "many"])
+        let parquetOnDisk = (FileManager.default.subpaths(atPath: dir) ?? []).filter { $0.hasSuffix(".parquet") }
+        #expect(parquetOnDisk.count == files.count, "\(parquetOnDisk)")
+    }
+}
