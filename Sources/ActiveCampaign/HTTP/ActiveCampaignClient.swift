@@ -38,6 +38,9 @@ public final class ActiveCampaignClient: Sendable {
         }
         httpConfiguration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.maxInFlight))
+        // A failed connection fails its attempt at once: `fetch`'s retry policy decides what is retried (a TLS
+        // certificate that does not verify is not), instead of the pool retrying until the connect timeout.
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         self.limiter = RateLimiter(
             requestsPerSecond: configuration.requestsPerSecond, maxInFlight: configuration.maxInFlight)
