@@ -31,9 +31,13 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "Parquet", dependencies: ["CZlib"]),
+        // JSON text without trees: the lexer, the page skimmer and the strict parser that the client, the
+        // exporter and the fuzzer share.
+        .target(name: "JSON", swiftSettings: hotPathSettings),
         .target(
             name: "ActiveCampaign",
             dependencies: [
+                "JSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -50,7 +54,7 @@ let package = Package(
         .target(
             name: "Export",
             dependencies: [
-                "Parquet", "ActiveCampaign",
+                "Parquet", "JSON", "ActiveCampaign",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -59,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "ac-export",
             dependencies: [
-                "Parquet", "ActiveCampaign", "ActiveCampaignMock", "Export",
+                "Parquet", "JSON", "ActiveCampaign", "ActiveCampaignMock", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -68,7 +72,7 @@ let package = Package(
         // The fuzzer (README.md, section 'Reliability'): checks shared by its release executable (`make fuzz`) and the test suite.
         .target(
             name: "ExportFuzzing",
-            dependencies: ["Parquet", "ActiveCampaign", "ActiveCampaignMock", "Export", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Parquet", "JSON", "ActiveCampaign", "ActiveCampaignMock", "Export", .product(name: "Logging", package: "swift-log")],
             path: "Fuzz/ExportFuzzing"
         ),
         .executableTarget(name: "ac-export-fuzz", dependencies: ["ExportFuzzing"], path: "Fuzz/ACExportFuzz"),
@@ -78,7 +82,8 @@ let package = Package(
             path: "Benchmarks/ACExportBench"
         ),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
-        .testTarget(name: "ActiveCampaignTests", dependencies: ["ActiveCampaign", "ActiveCampaignMock"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Parquet", "ActiveCampaign", "ActiveCampaignMock", "ExportFuzzing"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "ActiveCampaignTests", dependencies: ["JSON", "ActiveCampaign", "ActiveCampaignMock"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Parquet", "JSON", "ActiveCampaign", "ActiveCampaignMock", "ExportFuzzing"]),
     ]
 )

@@ -3,6 +3,7 @@ import Export
 import Foundation
 import Logging
 import Parquet
+import JSON
 
 /// The checks of the fuzzer (README.md, section 'Reliability'). Per input, against independent readers:
 /// - the page skimmer accepts every page the strict tree parser accepts, with the same records and ids;

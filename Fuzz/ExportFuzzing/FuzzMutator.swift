@@ -1,5 +1,6 @@
 import ActiveCampaign
 import ActiveCampaignMock
+import JSON
 
 /// Inputs of the fuzz test: API pages from the mock (every endpoint, and contacts carrying every `MockDataShape`),
 /// mutated by byte flips, JSON-minded insertions, deletions, duplications, splices and cuts.

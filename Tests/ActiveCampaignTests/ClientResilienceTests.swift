@@ -2,6 +2,7 @@ import ActiveCampaign
 import ActiveCampaignMock
 import Foundation
 import Testing
+import JSON
 
 extension ClientAgainstMockTests {
     @Suite("Client under rate limits and faults")

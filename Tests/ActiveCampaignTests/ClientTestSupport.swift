@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import JSON
 
 /// Parent of the suites that run a client against the mock. Serialized: the rate-limit test reads wall-clock
 /// start times in the mock's log, which other heavy paging tests on the same two cores would bunch up.

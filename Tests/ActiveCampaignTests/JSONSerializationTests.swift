@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ActiveCampaign
+@testable import JSON
 import ActiveCampaignMock
 
 @Suite("JSON compact text")

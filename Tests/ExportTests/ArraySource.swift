@@ -1,6 +1,7 @@
 import ActiveCampaign
 import Export
 import Foundation
+import JSON
 
 /// An in-memory RecordSource: pages of records given as JSON text, resumable by page index,
 /// optionally failing after a number of pages (a dropped connection, a kill).

@@ -4,6 +4,7 @@ import ActiveCampaignMock
 import Foundation
 import Logging
 import Testing
+import JSON
 
 /// `convert`: saved API pages and NDJSON go through the same pipeline into the same layout.
 @Suite struct ConvertTests {

@@ -4,6 +4,7 @@ import ActiveCampaignMock
 import Foundation
 import Logging
 import Testing
+import JSON
 
 /// The whole job over loopback HTTP against the mock, checked by pyarrow and DuckDB.
 @Suite(.serialized) struct EndToEndTests {

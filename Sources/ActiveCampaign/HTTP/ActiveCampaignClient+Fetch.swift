@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import JSON
 
 extension ActiveCampaignClient {
     /// Largest response body accepted; a page of 100 records is well under 1 MiB.

@@ -1,3 +1,4 @@
+import JSON
 /// A 200 response body that skimmed as JSON: its records as received, their ids and `meta.total`.
 struct ListResponse: Sendable {
     /// Every element of the records array, objects or not (paging counts elements; the exporter reads them).

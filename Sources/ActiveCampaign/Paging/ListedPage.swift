@@ -1,3 +1,4 @@
+import JSON
 /// One page from a lister, before it becomes a public `Page`.
 struct ListedPage: Sendable {
     var records: RawRecords

@@ -1,3 +1,4 @@
+import JSON
 /// One page of records as fetched, with what a checkpoint needs to restart after it.
 public struct Page: Sendable {
     public var endpoint: Endpoint

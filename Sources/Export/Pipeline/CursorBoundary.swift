@@ -1,3 +1,4 @@
+import JSON
 /// The records that carry the largest cursor committed, each as `id:content-hash`.
 ///
 /// The next incremental window starts at the watermark inclusively (the API's `updated_after` is `>=`, and

@@ -2,6 +2,7 @@ import ActiveCampaign
 import Foundation
 import Logging
 import Parquet
+import JSON
 
 /// Exports one endpoint for one run: records → schema → typed rows → part files, each committed
 /// together with the endpoint's resume point; the watermark moves only when the endpoint finishes.

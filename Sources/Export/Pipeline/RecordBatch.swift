@@ -1,4 +1,5 @@
 import ActiveCampaign
+import JSON
 
 /// A page of records as the pipeline consumes it, from HTTP or from saved pages.
 public struct RecordBatch: Sendable {

@@ -1,5 +1,6 @@
 import ActiveCampaign
 import Foundation
+import JSON
 
 /// `ac-export convert`: records from saved API responses instead of HTTP. Inputs are files or
 /// folders (read in name order) of page JSON exactly as the API returns it (records under the

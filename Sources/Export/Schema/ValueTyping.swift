@@ -1,4 +1,5 @@
 import Parquet
+import JSON
 
 /// A value converted to its column's type, ready to append to the Parquet column (text points into the
 /// field's buffer: nothing is allocated per value).

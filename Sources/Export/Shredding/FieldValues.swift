@@ -1,3 +1,4 @@
+import JSON
 /// What one JSON leaf was, before its column decides a type.
 enum ValueKind: UInt8 {
     /// The record has no such field (stored as null).

@@ -1,6 +1,7 @@
 import ActiveCampaign
 #if canImport(Glibc)
 import Glibc
+import JSON
 #endif
 
 /// Reads JSON records straight into per-field value buffers (`FieldValues`), flattening nested objects into

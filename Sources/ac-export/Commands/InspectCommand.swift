@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Parquet
+import JSON
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

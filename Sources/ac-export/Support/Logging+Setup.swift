@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import JSON
 
 /// Logger options shared by the subcommands that talk to the API or write files.
 enum LogSetup {

@@ -1,5 +1,6 @@
 import Export
 import Foundation
+import JSON
 
 /// The end-of-run table (stdout) and its JSON form.
 enum SummaryTable {
