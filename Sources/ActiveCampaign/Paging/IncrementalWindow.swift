@@ -2,7 +2,7 @@ import Foundation
 
 /// The update-time range `[since, until)` of an incremental run, sent as `filters[updated_after]` and
 /// `filters[updated_before]`: after is >=, before is < (docs/activecampaign-api.md#incremental-filters).
-public struct IncrementalWindow: Sendable, Equatable, Codable {
+public struct IncrementalWindow: Sendable, Equatable {
     public var since: Date
     public var until: Date
 

@@ -1,5 +1,5 @@
 /// Where a list can be restarted so that the next page is the one after the last page consumed.
-public enum ResumePoint: Sendable, Equatable, Codable {
+public enum ResumePoint: Sendable, Equatable {
     /// Contacts: `id_greater=<id>`.
     case afterID(Int64)
     /// Offset-paged endpoints: the next `offset`.

@@ -3,7 +3,10 @@ import Foundation
 
 /// `OUT/_manifest.json`: the only mutable file of a drop (docs/manifest.md). It never holds the API key.
 public struct Manifest: Codable, Sendable, Equatable {
-    public static let currentVersion = 1
+    /// The format written. Version 2 spells the checkpoint's window and resume point explicitly (see
+    /// docs/manifest.md); version 1 files, whose resume point had Swift's synthesized shape, are read too.
+    public static let currentVersion = 2
+    public static let readableVersions = 1...2
 
     public var version: Int = Manifest.currentVersion
     /// The account the lake was made from (`https://ACCOUNT.api-us1.com`, or `demo` for the built-in mock):
@@ -49,7 +52,7 @@ public struct CommittedFile: Codable, Sendable, Equatable {
     public var maxCursor: String?
 }
 
-public struct Checkpoint: Codable, Sendable, Equatable {
+public struct Checkpoint: Sendable, Equatable {
     /// Every run that committed files into this unfinished window, the first one first (its date partition is kept).
     public var runIDs: [String]
     public var date: String
@@ -62,6 +65,79 @@ public struct Checkpoint: Codable, Sendable, Equatable {
     public var rowsCommitted: Int
     /// The unfinished run is a full refresh: its files are staged and replace the endpoint's when it completes.
     public var fullRefresh: Bool?
+}
+
+/// The checkpoint's format is the manifest's own, not the shape of the API module's types:
+/// `"window": {"since": T, "until": T}` and `"resume": {"afterID": N} | {"offset": N} | {"pipeline": N, "offset": N}`.
+extension Checkpoint: Codable {
+    private enum Key: String, CodingKey {
+        case runIDs, date, window, resume, maxCursor, maxCursorRecords, rowsCommitted, fullRefresh
+    }
+
+    private struct Window: Codable {
+        var since: Date
+        var until: Date
+    }
+
+    private struct Resume: Codable {
+        var afterID: Int64?
+        var offset: Int?
+        var pipeline: Int64?
+    }
+
+    /// Version 1's synthesized shape: `{"afterID": {"_0": N}}`, `{"offset": {"_0": N}}`, `{"pipeline": {"id": N, "offset": N}}`.
+    private struct LegacyResume: Decodable {
+        struct Single<T: Decodable>: Decodable { var _0: T }
+        struct Pipeline: Decodable { var id: Int64, offset: Int }
+        var afterID: Single<Int64>?
+        var offset: Single<Int>?
+        var pipeline: Pipeline?
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        runIDs = try c.decode([String].self, forKey: .runIDs)
+        date = try c.decode(String.self, forKey: .date)
+        window = try c.decodeIfPresent(Window.self, forKey: .window).map { IncrementalWindow(since: $0.since, until: $0.until) }
+        maxCursor = try c.decodeIfPresent(String.self, forKey: .maxCursor)
+        maxCursorRecords = try c.decodeIfPresent([String].self, forKey: .maxCursorRecords)
+        rowsCommitted = try c.decode(Int.self, forKey: .rowsCommitted)
+        fullRefresh = try c.decodeIfPresent(Bool.self, forKey: .fullRefresh)
+        if let r = try? c.decode(Resume.self, forKey: .resume), let point = Self.point(r) {
+            resume = point
+        } else {
+            let legacy = try c.decode(LegacyResume.self, forKey: .resume)
+            guard let point = Self.point(Resume(afterID: legacy.afterID?._0, offset: legacy.pipeline?.offset ?? legacy.offset?._0, pipeline: legacy.pipeline?.id))
+            else { throw DecodingError.dataCorruptedError(forKey: .resume, in: c, debugDescription: "no afterID, offset or pipeline") }
+            resume = point
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(runIDs, forKey: .runIDs)
+        try c.encode(date, forKey: .date)
+        try c.encodeIfPresent(window.map { Window(since: $0.since, until: $0.until) }, forKey: .window)
+        let r: Resume = switch resume {
+        case .afterID(let id): Resume(afterID: id)
+        case .offset(let offset): Resume(offset: offset)
+        case .pipeline(let id, let offset): Resume(offset: offset, pipeline: id)
+        }
+        try c.encode(r, forKey: .resume)
+        try c.encodeIfPresent(maxCursor, forKey: .maxCursor)
+        try c.encodeIfPresent(maxCursorRecords, forKey: .maxCursorRecords)
+        try c.encode(rowsCommitted, forKey: .rowsCommitted)
+        try c.encodeIfPresent(fullRefresh, forKey: .fullRefresh)
+    }
+
+    private static func point(_ r: Resume) -> ResumePoint? {
+        switch (r.afterID, r.offset, r.pipeline) {
+        case (let id?, nil, nil): .afterID(id)
+        case (nil, let offset?, nil): .offset(offset)
+        case (nil, let offset?, let pipeline?): .pipeline(id: pipeline, offset: offset)
+        default: nil
+        }
+    }
 }
 
 public struct RunRecord: Codable, Sendable, Equatable {

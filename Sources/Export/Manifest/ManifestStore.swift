@@ -31,8 +31,11 @@ actor ManifestStore {
         guard let probe = try? JSONDecoder().decode(VersionProbe.self, from: data) else {
             throw Invalid(path: path, reason: "it is not valid JSON (truncated or hand-edited?)")
         }
-        guard probe.version == Manifest.currentVersion else {
-            throw Invalid(path: path, reason: "its version \(probe.version.map(String.init) ?? "is missing") is not \(Manifest.currentVersion), the version this ac-export understands")
+        guard let version = probe.version, Manifest.readableVersions.contains(version) else {
+            throw Invalid(
+                path: path,
+                reason: "its version \(probe.version.map(String.init) ?? "is missing") is not one this ac-export understands "
+                    + "(\(Manifest.readableVersions.map(String.init).joined(separator: ", ")))")
         }
         do {
             return try decoder.decode(Manifest.self, from: data)
@@ -45,6 +48,7 @@ actor ManifestStore {
     @discardableResult
     func update<T: Sendable>(_ change: @Sendable (inout Manifest) -> T) throws -> T {
         var next = manifest
+        next.version = Manifest.currentVersion  // an older readable version is written in the current format
         let result = change(&next)
         let data = try Self.encoder.encode(next)
         if let previous = FileManager.default.contents(atPath: path) {

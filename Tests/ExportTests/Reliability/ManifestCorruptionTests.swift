@@ -35,7 +35,7 @@ import JSON
             case .truncated: "not valid JSON"
             case .notAnObject: "not valid JSON"
             case .wrongTypes: "endpoints.tags.files"
-            case .unknownVersion: "its version 99 is not 1"
+            case .unknownVersion: "its version 99 is not one this ac-export understands"
             }
         }
     }
