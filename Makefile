@@ -58,7 +58,7 @@ stress: venv
 	rm -f $(RELIABILITY_RESULTS)
 	@start=$$(date +%s); \
 	AC_EXPORT_STRESS=1 AC_EXPORT_RELIABILITY_RESULTS=$(RELIABILITY_RESULTS) $(SWIFT) test --skip-build --no-parallel \
-		--filter 'APIFaultTests|DataShapeTests|KillNineTests|DiskFullTests|ConcurrencyTests|ManifestCorruptionTests|SecretTests'; \
+		--filter 'APIFaultTests|DataShapeTests|KillNineTests|DiskFullTests|ConcurrencyTests|ManifestCorruptionTests|SecretTests|FaultInjectionTests'; \
 	status=$$?; fuzzstart=$$(date +%s); \
 	.build/release/ac-export-fuzz --inputs $(FUZZ_INPUTS) > .build/fuzz-results.txt; fuzzstatus=$$?; cat .build/fuzz-results.txt; \
 	echo; cat $(RELIABILITY_RESULTS); echo "fuzz: $$(( $$(date +%s) - fuzzstart )) s, exit $$fuzzstatus"; \

@@ -67,6 +67,19 @@ import JSON
     }
 }
 
+extension SchemaEvolutionTests {
+    /// An integer beyond 2^53 in a committed file would lose digits as a DOUBLE: the column becomes STRING.
+    @Test func aWideningToDoubleThatWouldRoundACommittedIntegerBecomesText() async throws {
+        let folder = try LakeHarness.temporaryDirectory("big-integers")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lake = folder + "/lake"
+        try await convert([#"{"id":"1","amount":"9007199254740993"}"#], into: lake, folder: folder, name: "big")
+        try await convert([#"{"id":"2","amount":"1.5"}"#], into: lake, folder: folder, name: "decimal")
+        #expect(try types(of: "amount", in: lake) == [.string, .string])
+        try await checkWithEngines(lake, expected: ["1": ["amount": "9007199254740993"], "2": ["amount": "1.5"]], mode: "widened")
+    }
+}
+
 /// A widening inside one run rewrites the files that run committed before it, and earlier snapshots.
 @Suite struct WideningWithinARunTests {
     let logger = Logger(label: "test")

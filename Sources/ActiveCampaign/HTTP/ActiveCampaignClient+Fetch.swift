@@ -233,6 +233,15 @@ extension ActiveCampaignClient {
                 " — could not reach \(credentials.hostDescription); check ACTIVECAMPAIGN_BASE_URL (expected \(Credentials.expectedBaseURLShape))"
             return ActiveCampaignError(kind: .connection, request: request, message: redacted(message))
         }
+        if failures.allSatisfy({ $0.status == 429 }) {
+            // The account's 5 requests/s are shared with every other client of it: ours must ask for less.
+            let elapsed = ContinuousClock.now - createdAt
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let observed = seconds > 0 ? Double(statistics.requests) / seconds : 0
+            message += String(
+                format: " — the account kept answering 429 (too many requests) while this run made %.1f requests/s; other clients share "
+                    + "its limit of 5/s: run again with a lower --rate-limit (e.g. %.1f)", observed, max(0.5, (min(observed, configuration.requestsPerSecond) / 2).rounded(.down)))
+        }
         return ActiveCampaignError(kind: .retriesExhausted, status: last.status, request: request, message: redacted(message))
     }
 

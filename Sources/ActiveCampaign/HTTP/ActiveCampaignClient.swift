@@ -16,6 +16,8 @@ public final class ActiveCampaignClient: Sendable {
     let counters = Mutex(RequestStatistics())
     /// The same counters per endpoint name (deal_stages' pipeline listing counts for deal_stages).
     let endpointCounters = Mutex([String: RequestStatistics]())
+    /// For the request rate a failure message reports.
+    let createdAt = ContinuousClock.now
 
     /// `logger` should carry a label like `ac-export.fetch`; the API key is never logged.
     public init(credentials: Credentials, configuration: ClientConfiguration = .init(), logger: Logger) {

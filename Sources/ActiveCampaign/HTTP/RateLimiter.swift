@@ -28,13 +28,15 @@ final class RateLimiter: Sendable {
     }
 
     init(requestsPerSecond: Double, maxInFlight: Int) {
-        // A fractional rate (0.5/s) becomes one start per 1/rate seconds.
-        if requestsPerSecond >= 1 {
-            self.maxStarts = Int(requestsPerSecond.rounded(.down))
+        // A whole rate (4/s) may start that many at once in each second; any other rate (0.5/s, 1.5/s, 2.5/s) is
+        // spread evenly, one start per 1/rate seconds, so it is honoured exactly instead of rounded down.
+        let rate = max(requestsPerSecond, 0.001)
+        if rate >= 1 && rate.rounded() == rate {
+            self.maxStarts = Int(rate)
             self.window = .seconds(1) + Self.safetyMargin
         } else {
             self.maxStarts = 1
-            self.window = .seconds(1 / max(requestsPerSecond, 0.001)) + Self.safetyMargin
+            self.window = .seconds(1 / rate)
         }
         self.maxInFlight = max(1, maxInFlight)
     }

@@ -92,7 +92,11 @@ enum FileSystem {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             prefix += prefix.isEmpty || prefix.hasSuffix("/") ? String(component) : "/" + component
-            if mkdir(prefix, 0o755) == 0 { continue }
+            if mkdir(prefix, 0o755) == 0 {
+                // The new folder's entry must survive a power loss as surely as the files renamed into it.
+                try syncDirectory((prefix as NSString).deletingLastPathComponent.isEmpty ? "." : (prefix as NSString).deletingLastPathComponent)
+                continue
+            }
             let code = errno
             var info = stat()
             if code == EEXIST || code == EACCES || code == EROFS, stat(prefix, &info) == 0 {

@@ -17,7 +17,8 @@ struct SnapshotSwap {
         var movedAside: [String] = []
         var published: [String] = []
         do {
-            for path in replaced where !Staging.isStaged(path) {
+            // A replaced file that is already gone (a manifest restored from its backup) has nothing to hide.
+            for path in replaced where !Staging.isStaged(path) && FileManager.default.fileExists(atPath: absolute(path)) {
                 try moveAside(path)
                 movedAside.append(path)
             }

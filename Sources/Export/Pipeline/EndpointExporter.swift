@@ -148,10 +148,11 @@ final class EndpointExporter {
         if !changes.isEmpty {
             // A schema change starts a new file: commit the current one at this page boundary first.
             try await commitPart()
-            tracker.apply(changes)
-            pendingChanges += changes
-            widenedSinceCommit = widenedSinceCommit || changes.contains { $0.from != nil }
-            logger.info("schema widened", metadata: ["endpoint": "\(endpoint)", "changes": "\(changes.map { "\($0.column): \($0.from?.rawValue ?? "new") → \($0.to.rawValue)" })"])
+            let adjusted = try await avoidingLossyDoubles(changes)
+            tracker.apply(adjusted)
+            pendingChanges += adjusted
+            widenedSinceCommit = widenedSinceCommit || adjusted.contains { $0.from != nil }
+            logger.info("schema widened", metadata: ["endpoint": "\(endpoint)", "changes": "\(adjusted.map { "\($0.column): \($0.from?.rawValue ?? "new") → \($0.to.rawValue)" })"])
         }
         try writePendingRows()
         lastResume = batch.resumeAfter
@@ -242,7 +243,8 @@ final class EndpointExporter {
 
     /// Fixes the column types from the inference chunk (`Context.inferenceRows`) and writes it.
     private func writeInferenceChunk() async throws {
-        let changes = tracker.requiredChanges(for: shredder.fields, rows: 0..<shredder.rowCount, origin: origin(ofRow:))
+        let changes = try await avoidingLossyDoubles(
+            tracker.requiredChanges(for: shredder.fields, rows: 0..<shredder.rowCount, origin: origin(ofRow:)))
         tracker.apply(changes)
         pendingChanges += changes
         widenedSinceCommit = widenedSinceCommit || changes.contains { $0.from != nil }
@@ -293,6 +295,10 @@ final class EndpointExporter {
     /// Commits the open part file and, in the same manifest write, the resume point after it.
     private func commitPart() async throws {
         guard let part, part.rows > 0 else { return }
+        // Copies with the widened types are made before the new file becomes visible, so that readers see the
+        // mixed set only for the renames that swap them in.
+        let rewrites = widenedSinceCommit ? try await rewriteNarrowerFiles() : []
+        widenedSinceCommit = false
         let bytes = try part.commit()
         self.part = nil
         if let fileMax = part.maxCursor { maxCursor = max(maxCursor ?? fileMax, fileMax) }
@@ -310,8 +316,6 @@ final class EndpointExporter {
                        maxCursorRecords: committedBoundary.sortedFingerprints, rowsCommitted: rowsCommitted,
                        fullRefresh: fullRefresh ? true : nil)
         }
-        let rewrites = widenedSinceCommit ? try await rewriteNarrowerFiles() : []
-        widenedSinceCommit = false
         let changes = takeSchemaChanges()
         let schema = tracker.schema
         let fresh = EndpointState(mode: mode, cursorField: cursorField)
@@ -330,7 +334,9 @@ final class EndpointExporter {
         }
         // Rewritten copies of published files replace them the way a snapshot does; staged ones are not visible yet.
         let published = rewrites.filter { !Staging.isStaged($0.old.path) }
-        try await swap(replaced: rewrites.map(\.old.path), staged: published.map { Staging.stagedPath($0.new.path) }, restoring: previousState)
+        try await swap(
+            replaced: rewrites.map(\.old.path), staged: published.map { Staging.stagedPath($0.new.path) }, restoring: previousState,
+            withdrawing: Staging.isStaged(file.path) ? [] : [file.path])
         logger.info("committed", metadata: ["endpoint": "\(endpoint)", "file": "\(file.path)", "rows": "\(file.rows)", "bytes": "\(bytes)"])
     }
 
@@ -386,11 +392,15 @@ final class EndpointExporter {
     /// Moves `replaced` out of the readers' view and publishes `staged` (see `SnapshotSwap`). When that fails,
     /// the files are back where they were, and so is the endpoint's manifest entry (else the next run rolls the
     /// switch forward).
-    private func swap(replaced: [String], staged: [String], restoring previousState: EndpointState?) async throws {
+    /// `withdrawing`: files this commit made visible, moved out of the readers' view again when the swap fails.
+    private func swap(replaced: [String], staged: [String], restoring previousState: EndpointState?, withdrawing: [String] = []) async throws {
         guard !staged.isEmpty || !replaced.isEmpty else { return }
         do {
             try SnapshotSwap(directory: context.outputDirectory, replaced: replaced, staged: staged, logger: logger).run()
         } catch {
+            for path in withdrawing {
+                try? FileSystem.rename(context.outputDirectory + "/" + path, to: context.outputDirectory + "/" + Staging.stagedPath(path))
+            }
             let restored: Bool
             do {
                 try await manifest.update { [endpoint] m in m.endpoints[endpoint] = previousState }
@@ -444,12 +454,46 @@ final class EndpointExporter {
             new.path = Staging.isStaged(file.path) ? copy.relativePath : Staging.publishedPath(copy.relativePath)
             new.bytes = bytes
             let reason = zip(reader.schema.columns, types).compactMap { column, type in
-                type.map { "\(column.name): \(column.type) → \($0.rawValue)" }
+                type.map { "\(column.name): \(InferredType(columnType: column.type)?.rawValue ?? "\(column.type)") → \($0.rawValue)" }
             }.joined(separator: ", ")
             rewrites.append(Rewrite(old: file, new: new, record: FileRewrite(runID: context.runID, from: file.path, to: new.path, reason: reason)))
             logger.info("rewrote a committed file with widened column types", metadata: ["endpoint": "\(endpoint)", "file": "\(file.path)", "columns": "\(reason)"])
         }
         return rewrites
+    }
+
+    /// INT64 → DOUBLE keeps every integer only within ±2^53; the rows at hand were checked for that, the committed
+    /// files are checked here by their chunk statistics, and a column holding a larger integer becomes STRING.
+    private func avoidingLossyDoubles(_ changes: [PendingChange]) async throws -> [PendingChange] {
+        let columns = Set(changes.filter { $0.from == .int64 && $0.to == .double }.compactMap { tracker.columnName(ofField: $0.column) })
+        guard !columns.isEmpty else { return changes }
+        var lossy: Set<String> = []
+        for file in await manifest.manifest.endpoints[endpoint]?.files ?? [] {
+            let path = context.outputDirectory + "/" + file.path
+            let reader: ParquetFileReader
+            do {
+                reader = try ParquetFileReader(path: path)
+            } catch {
+                throw ExportRun.CommittedFileUnreadable(path: path, purpose: "to check its integers before widening to DOUBLE", reason: error)
+            }
+            for (index, column) in reader.schema.columns.enumerated() where columns.contains(column.name) && column.type == .int64 {
+                for rowGroup in reader.metadata.rowGroups {
+                    let statistics = rowGroup.columns[index].statistics
+                    // No statistics: the values are unknown, so only text is safe.
+                    guard let statistics else { lossy.insert(column.name); continue }
+                    for bytes in [statistics.minValue, statistics.maxValue].compactMap({ $0 }) where bytes.count == 8 {
+                        let value = bytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                        if Int64(bitPattern: value).magnitude > 1 << 53 { lossy.insert(column.name) }
+                    }
+                }
+            }
+        }
+        return changes.map { change in
+            guard change.from == .int64, change.to == .double, let name = tracker.columnName(ofField: change.column), lossy.contains(name) else { return change }
+            var text = change
+            text.to = .string
+            return text
+        }
     }
 
     private static func apply(_ rewrites: [Rewrite], to state: inout EndpointState) {

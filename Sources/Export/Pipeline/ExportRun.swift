@@ -264,10 +264,24 @@ public enum ExportRun {
         for path in try debris(in: directory, manifest: manifest) {
             do {
                 try FileSystem.removeFile(directory + "/" + path)
-            } catch {
-                throw DebrisNotRemoved(reason: "\(error)")
+                logger.notice("removed debris of an interrupted run", metadata: ["file": "\(path)"])
+            } catch let removal {
+                // Out of the readers' view is what matters: a file that cannot be deleted is moved into the
+                // staging area, whose unlisted files the next run deletes.
+                guard !Staging.isStaged(path) else {
+                    logger.warning("debris in the staging area could not be deleted; readers do not see it and the next run tries again",
+                                   metadata: ["file": "\(path)", "error": "\(removal)"])
+                    continue
+                }
+                do {
+                    try FileSystem.createDirectory((directory + "/" + Staging.stagedPath(path) as NSString).deletingLastPathComponent)
+                    try FileSystem.rename(directory + "/" + path, to: directory + "/" + Staging.stagedPath(path))
+                } catch {
+                    throw DebrisNotRemoved(reason: "\(removal)")
+                }
+                logger.warning("debris of an interrupted run could not be deleted; moved out of the readers' view into the staging area",
+                               metadata: ["file": "\(path)", "error": "\(removal)"])
             }
-            logger.notice("removed debris of an interrupted run", metadata: ["file": "\(path)"])
         }
     }
 

@@ -19,6 +19,12 @@ public enum InferredType: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// The inferred type a Parquet column type stands for (nil for INT32, which inference never makes).
+    public init?(columnType: ColumnType) {
+        guard let type = Self.allCases.first(where: { $0.columnType == columnType }) else { return nil }
+        self = type
+    }
+
     /// The narrowest type that holds values of both types without loss: INT64 → DOUBLE → STRING,
     /// anything else that disagrees → STRING (text keeps every value recoverable).
     public func widened(with other: InferredType) -> InferredType {

@@ -71,6 +71,11 @@ final class SchemaTracker {
         return (type, causeRow)
     }
 
+    /// The Parquet column of a source field, if it has one.
+    func columnName(ofField field: String) -> String? {
+        indexByName[field].map { schema.columns[$0].name }
+    }
+
     func apply(_ changes: [PendingChange]) {
         for change in changes {
             if let index = indexByName[change.column] {

@@ -3,6 +3,8 @@
 // encoded here, compressed by the codec (on a second core) and kept until the row group is flushed, in memory
 // or in the page spill file. Dictionary, fallback and format versions: docs/parquet-layout.md#encodings.
 
+/// Its stored state is touched for every value appended: `@exclusivity(unchecked)` drops the runtime access
+/// checks there (a writer is used by one thread at a time, as documented), without an unsafe compiler flag.
 public final class ColumnWriter {
     public let column: Column
     private let physicalType: PhysicalType
@@ -10,30 +12,30 @@ public final class ColumnWriter {
     private let codec: PageCodec
 
     // The page being filled.
-    private var definitionLevels: [UInt8] = []
-    private var pageValueCount = 0
-    private var pageNullCount = 0
+    @exclusivity(unchecked) private var definitionLevels: [UInt8] = []
+    @exclusivity(unchecked) private var pageValueCount = 0
+    @exclusivity(unchecked) private var pageNullCount = 0
     /// PLAIN-encoded values of the page; for BOOLEAN one byte per value, bit-packed when the page ends.
-    private var plainValues: [UInt8] = []
-    private var dictionaryIndices: [UInt32] = []
+    @exclusivity(unchecked) private var plainValues: [UInt8] = []
+    @exclusivity(unchecked) private var dictionaryIndices: [UInt32] = []
 
     // The column chunk being built.
-    private var usesDictionary: Bool
-    private var fixedDictionary: FixedWidthDictionary
-    private var byteArrayDictionary = ByteArrayDictionary()
+    @exclusivity(unchecked) private var usesDictionary: Bool
+    @exclusivity(unchecked) private var fixedDictionary: FixedWidthDictionary
+    @exclusivity(unchecked) private var byteArrayDictionary = ByteArrayDictionary()
     private let dataPages: CompressedPages
-    private var dictionaryDataPageCount: Int32 = 0
+    @exclusivity(unchecked) private var dictionaryDataPageCount: Int32 = 0
     /// The chunk's dictionary page (header + stored body) once emitted, and its sizes.
-    private var dictionaryPage: [UInt8] = []
-    private var dictionaryPageSizes = (uncompressed: 0, stored: 0)
+    @exclusivity(unchecked) private var dictionaryPage: [UInt8] = []
+    @exclusivity(unchecked) private var dictionaryPageSizes = (uncompressed: 0, stored: 0)
     /// Pages without the dictionary: PLAIN, or DELTA_BYTE_ARRAY for strings (`WriterProperties.formatVersion` v2).
     private let fallbackEncoding: Encoding
-    private var fallbackDataPageCount: Int32 = 0
+    @exclusivity(unchecked) private var fallbackDataPageCount: Int32 = 0
     /// Uncompressed bytes of the data pages handed to the codec (for row-group sizing).
-    private var submittedBodySize = 0
-    private var chunkNonNullCount = 0
-    private(set) var valueCount = 0
-    private var statistics = StatisticsAccumulator()
+    @exclusivity(unchecked) private var submittedBodySize = 0
+    @exclusivity(unchecked) private var chunkNonNullCount = 0
+    @exclusivity(unchecked) private(set) var valueCount = 0
+    @exclusivity(unchecked) private var statistics = StatisticsAccumulator()
 
     init(column: Column, properties: WriterProperties, codec: PageCodec) {
         self.column = column

@@ -108,18 +108,25 @@ final class CompressedPages: Sendable {
         self.spill = spill
     }
 
-    /// Runs `emit` and stores its bytes under the lock; records its sizes, or its error for `take()`.
+    /// Runs `emit` (zlib's work, outside the lock, so that the encoder reading `byteCount` never waits for it) and
+    /// stores its bytes under the lock; records its sizes, or its error for `take()`.
     func add(_ emit: (inout [UInt8]) throws(ParquetError) -> (uncompressed: Int, stored: Int)) {
+        guard contents.withLock({ $0.failure == nil }) else { return }
+        var page: [UInt8] = []
+        let result: Result<(uncompressed: Int, stored: Int), ParquetError>
+        do throws(ParquetError) {
+            result = .success(try emit(&page))
+        } catch {
+            result = .failure(error)
+        }
         contents.withLock { contents in
             guard contents.failure == nil else { return }
             do throws(ParquetError) {
-                let sizes: (uncompressed: Int, stored: Int)
+                let sizes = try result.get()
                 if let spill {
-                    var page: [UInt8] = []
-                    sizes = try emit(&page)
                     contents.extents.append(try spill.append(page))
                 } else {
-                    sizes = try emit(&contents.bytes)
+                    contents.bytes.append(contentsOf: page)
                 }
                 contents.uncompressedSize += sizes.uncompressed
                 contents.storedSize += sizes.stored

@@ -74,8 +74,12 @@ struct RunCommand: AsyncParsableCommand {
                 --config; ActiveCampaign: Settings → Developer), or pass --demo to export the built-in demo account
                 """)
         }
-        if configuration.allowInsecureHTTP, let credentials = effective.credentials, credentials.apiBase.lowercased().hasPrefix("http:") {
+        if configuration.account.allowInsecureHTTP, let credentials = effective.credentials, credentials.apiBase.lowercased().hasPrefix("http:") {
             logger.warning("--allow-insecure-http: the API key is sent unencrypted to \(credentials.accountOrigin)")
+        }
+        if !dryRun {
+            try PathChecks.checkOutputFolder(effective.out, option: "--out")
+            if let summaryJSON { try PathChecks.checkWritableFile(summaryJSON, option: "--summary-json") }
         }
         var options = ExportOptions(outputDirectory: effective.out, endpoints: effective.endpoints, anchorDate: effective.anchorDate)
         options.account = effective.credentials?.accountOrigin ?? Self.demoAccount
@@ -108,7 +112,12 @@ struct RunCommand: AsyncParsableCommand {
     static func export(
         _ options: ExportOptions, credentials: Credentials, clientConfiguration: ClientConfiguration, progress: Bool, logger: Logger
     ) async throws -> ExportSummary {
-        try await Cancellation.onInterrupt { () async throws -> ExportSummary in
+        do {
+            try await Preflight.check(credentials, transport: clientConfiguration.transport, attempts: 1, timeout: .seconds(5))
+        } catch let error as ActiveCampaignError {
+            throw UsageError(description: "\(error)\nThe run stopped before writing anything: check ACTIVECAMPAIGN_BASE_URL and the API key (`ac-export check`).")
+        }
+        return try await Cancellation.onInterrupt { () async throws -> ExportSummary in
             let client = ActiveCampaignClient(credentials: credentials, configuration: clientConfiguration, logger: Logger(label: "ac-export.fetch"))
             do {
                 var options = options

@@ -2,8 +2,8 @@ import ActiveCampaign
 import ArgumentParser
 import Foundation
 
-/// The configuration flags shared by `run` and `config show`.
-struct ConfigurationOptions: ParsableArguments {
+/// Where the account is and how to reach it: the flags of `check`, and part of `run` and `config show`.
+struct AccountOptions: ParsableArguments {
     @Option(help: "Replication YAML: source, target, defaults (mode, anchor_date), streams (mode, disabled).")
     var config: String?
 
@@ -21,6 +21,11 @@ struct ConfigurationOptions: ParsableArguments {
 
     @Flag(help: "Allow a plain http base URL to a host that is not loopback (the key then crosses the network unencrypted).")
     var allowInsecureHTTP = false
+}
+
+/// The configuration flags shared by `run` and `config show`: the account, and what to export where.
+struct ConfigurationOptions: ParsableArguments {
+    @OptionGroup var account: AccountOptions
 
     @Option(help: "Output folder, the data lake drop (default ./lake, or `target` of the YAML).")
     var out: String?
@@ -32,6 +37,18 @@ struct ConfigurationOptions: ParsableArguments {
     var anchorDate: String?
 
     @Flag(help: "Ignore watermarks and checkpoints: re-read incremental endpoints from the anchor date.")
+    var fullRefresh = false
+
+    var selection: Selection {
+        Selection(out: out, endpoints: endpoints, anchorDate: anchorDate, fullRefresh: fullRefresh)
+    }
+}
+
+/// What to export where, as given by flags (`check` gives none).
+struct Selection {
+    var out: String?
+    var endpoints: String?
+    var anchorDate: String?
     var fullRefresh = false
 }
 
@@ -51,6 +68,12 @@ struct EffectiveConfiguration {
     private var apiKeyLength = 0
 
     static func resolve(_ options: ConfigurationOptions, environment: [String: String], dotEnvPath: String = ".env") throws -> EffectiveConfiguration {
+        try resolve(account: options.account, selection: options.selection, environment: environment, dotEnvPath: dotEnvPath)
+    }
+
+    static func resolve(
+        account options: AccountOptions, selection: Selection = Selection(), environment: [String: String], dotEnvPath: String = ".env"
+    ) throws -> EffectiveConfiguration {
         let file = try options.config.map(ReplicationFile.load(path:))
         let dotEnv = try DotEnv.load(path: dotEnvPath)
         let configLabel = options.config.map { "config \($0)" } ?? "config"
@@ -74,15 +97,27 @@ struct EffectiveConfiguration {
             return nil
         }
 
-        // A key file named by flag beats a key from the environment; otherwise a key given directly wins.
-        var apiKey = options.apiKeyFile == nil ? pick("api_key", flag: options.apiKey, variable: "ACTIVECAMPAIGN_API_KEY", yaml: file?.apiKey) : nil
-        if apiKey == nil, let keyFile = pick("api_key", flag: options.apiKeyFile, variable: "ACTIVECAMPAIGN_API_KEY_FILE", yaml: file?.apiKeyFile) {
-            apiKey = try readKeyFile(keyFile)
-            origins["api_key"] = "file \(keyFile) (\(origins["api_key"] ?? "?"))"
+        // The key or a file holding it, by the same precedence as every value (flags, environment, .env, YAML); within
+        // one source, a key given directly wins over a key file.
+        let keySources: [(key: String?, file: String?, origin: String)] = [
+            (options.apiKey, options.apiKeyFile, "flag"),
+            (nonEmpty(environment["ACTIVECAMPAIGN_API_KEY"]), nonEmpty(environment["ACTIVECAMPAIGN_API_KEY_FILE"]), "environment"),
+            (nonEmpty(dotEnv["ACTIVECAMPAIGN_API_KEY"]), nonEmpty(dotEnv["ACTIVECAMPAIGN_API_KEY_FILE"]), dotEnvPath),
+            (file?.apiKey, file?.apiKeyFile, configLabel),
+        ]
+        var apiKey: String?
+        if let source = keySources.first(where: { $0.key != nil || $0.file != nil }) {
+            if let key = source.key {
+                apiKey = key
+                origins["api_key"] = source.origin
+            } else if let keyFile = source.file {
+                apiKey = try readKeyFile(keyFile)
+                origins["api_key"] = "file \(keyFile) (\(source.origin))"
+            }
         }
         let baseURL = pick("base_url", flag: options.baseURL, variable: "ACTIVECAMPAIGN_BASE_URL", yaml: file?.baseURL)
-        let anchor = pick("anchor_date", flag: options.anchorDate, variable: "ACTIVECAMPAIGN_ANCHOR_DATE", yaml: file?.anchorDate)
-        let out = pick("target", flag: options.out, variable: nil, yaml: file?.target) ?? "./lake"
+        let anchor = pick("anchor_date", flag: selection.anchorDate, variable: "ACTIVECAMPAIGN_ANCHOR_DATE", yaml: file?.anchorDate)
+        let out = pick("target", flag: selection.out, variable: nil, yaml: file?.target) ?? "./lake"
         if origins["target"] == nil { origins["target"] = "default" }
 
         var credentials: Credentials?
@@ -126,8 +161,8 @@ struct EffectiveConfiguration {
         }
 
         var endpoints: [Endpoint]
-        if options.endpoints != nil {
-            endpoints = try EndpointSelection.parse(options.endpoints)
+        if selection.endpoints != nil {
+            endpoints = try EndpointSelection.parse(selection.endpoints)
             origins["endpoints"] = "flag"
         } else if let file, !file.streams.isEmpty {
             endpoints = Endpoint.all.filter { file.streams[$0.name].map { !$0.disabled } ?? false }
@@ -140,9 +175,9 @@ struct EffectiveConfiguration {
         var fullRefresh = Set<String>()
         for endpoint in endpoints {
             let mode = file?.streams[endpoint.name]?.mode ?? file?.defaultMode
-            if options.fullRefresh || mode == "full-refresh" { fullRefresh.insert(endpoint.name) }
+            if selection.fullRefresh || mode == "full_refresh" { fullRefresh.insert(endpoint.name) }
             if file?.streams[endpoint.name]?.mode == "incremental" && endpoint.cursorField == nil {
-                throw UsageError(description: "\(options.config ?? "config"): streams.\(endpoint.name).mode is incremental, but \(endpoint.name) has no cursor; allowed: full-refresh")
+                throw UsageError(description: "\(options.config ?? "config"): streams.\(endpoint.name).mode is incremental, but \(endpoint.name) has no cursor; allowed: full_refresh")
             }
         }
 
@@ -151,6 +186,10 @@ struct EffectiveConfiguration {
         result.apiKeyLength = apiKey?.count ?? 0
         result.transport = transport
         return result
+    }
+
+    private static func nonEmpty(_ value: String?) -> String? {
+        value.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The key in a mounted secret file: owner-readable only (else a warning), one trailing newline ignored.
@@ -177,7 +216,7 @@ struct EffectiveConfiguration {
             line("proxy", transport.proxy?.maskedDescription ?? "- (none for this host: HTTPS_PROXY unset or NO_PROXY matches; plain http never uses one)"),
             line("target", out),
             line("anchor_date", anchorDate.map { ISO8601DateFormatter().string(from: $0) + (anchorAssumedUTC ? " (no zone given: UTC)" : "") } ?? "one year before each run"),
-            line("endpoints", endpoints.map { e in e.name + (fullRefreshEndpoints.contains(e.name) || e.cursorField == nil ? " (full-refresh)" : " (incremental)") }.joined(separator: ", ")),
+            line("endpoints", endpoints.map { e in e.name + (fullRefreshEndpoints.contains(e.name) || e.cursorField == nil ? " (full_refresh)" : " (incremental)") }.joined(separator: ", ")),
         ].joined(separator: "\n")
     }
 }

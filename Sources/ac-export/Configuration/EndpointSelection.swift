@@ -3,16 +3,22 @@ import Foundation
 
 /// Parses `--endpoints contacts,deals` against the catalog, suggesting the nearest name on a typo.
 enum EndpointSelection {
+    /// nil: every endpoint. A name given twice counts once; an empty list is a usage error, not "all".
     static func parse(_ list: String?) throws -> [Endpoint] {
-        guard let list, !list.isEmpty else { return Endpoint.all }
-        return try list.split(separator: ",").map { raw in
-            let name = raw.trimmingCharacters(in: .whitespaces)
+        guard let list else { return Endpoint.all }
+        let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !names.isEmpty else {
+            throw UsageError(description: "--endpoints is empty; name one or more of: \(Endpoint.all.map(\.name).joined(separator: ", ")) (or leave it out for all)")
+        }
+        var endpoints: [Endpoint] = []
+        for name in names {
             guard let endpoint = Endpoint.named(name) else {
                 let nearest = Endpoint.all.map(\.name).min { distance($0, name) < distance($1, name) } ?? ""
                 throw UsageError(description: "unknown endpoint '\(name)' in --endpoints; did you mean '\(nearest)'? Known: \(Endpoint.all.map(\.name).joined(separator: ", "))")
             }
-            return endpoint
+            if !endpoints.contains(where: { $0.name == endpoint.name }) { endpoints.append(endpoint) }
         }
+        return endpoints
     }
 
     /// Levenshtein distance, for suggestions.
@@ -29,5 +35,3 @@ enum EndpointSelection {
         return previous[b.count]
     }
 }
-
-/// ISO 8601 dates and date-times for --anchor-date.

@@ -8,7 +8,7 @@ import Yams
 ///     target: ./lake
 ///     defaults: { mode: incremental, anchor_date: 2024-01-01 }
 ///     streams:
-///       contacts: { mode: full-refresh }
+///       contacts: { mode: full_refresh }
 ///       notes: { disabled: true }
 struct ReplicationFile {
     var baseURL: String?
@@ -25,7 +25,8 @@ struct ReplicationFile {
         var disabled = false
     }
 
-    static let modes = ["incremental", "full-refresh"]
+    /// Spelled as everywhere else (manifest, summary, `endpoints`); `full-refresh` is read as `full_refresh`.
+    static let modes = ["incremental", "full_refresh"]
 
     static func load(path: String) throws -> ReplicationFile {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -95,9 +96,10 @@ struct ReplicationFile {
     }
 
     private static func mode(_ value: Any?, _ key: String, _ path: String) throws -> String? {
-        guard let mode = try string(value, key, path) else { return nil }
+        guard let given = try string(value, key, path) else { return nil }
+        let mode = given == "full-refresh" ? "full_refresh" : given
         guard modes.contains(mode) else {
-            throw UsageError(description: "\(path): '\(key)' is '\(mode)'; allowed: \(modes.joined(separator: ", "))")
+            throw UsageError(description: "\(path): '\(key)' is '\(given)'; allowed: \(modes.joined(separator: ", "))")
         }
         return mode
     }

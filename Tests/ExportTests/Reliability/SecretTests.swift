@@ -25,7 +25,7 @@ import Testing
             let rejected = try await LakeHarness.runSeparately(
                 LakeHarness.cli, scenario.runArguments(["contacts"], ["-v", "--log-format", "json"]),
                 environment: ["ACTIVECAMPAIGN_API_KEY": wrongKey, "ACTIVECAMPAIGN_BASE_URL": scenario.baseURL], in: scenario.workingDirectory)
-            #expect(rejected.status == 1 && rejected.combined.contains("API key was rejected"))
+            #expect(rejected.status == 2 && rejected.combined.contains("API key was rejected"))
             #expect(!rejected.combined.contains(wrongKey))
             scenario.expectKeyAbsent()
             let tally = try await scenario.tally(["contacts"])

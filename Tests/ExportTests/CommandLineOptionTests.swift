@@ -1,0 +1,137 @@
+import ActiveCampaign
+import ActiveCampaignMock
+@testable import Export
+import Foundation
+import Testing
+
+/// Options do exactly what they say, through the real CLI.
+@Suite struct CommandLineOptionTests {
+    /// Requests per second as the mock's request log saw them: any positive rate, fractional ones included.
+    @Test(arguments: [0.5, 1.5, 2.5, 4.0])
+    func theRateLimitIsHonouredExactly(rate: Double) async throws {
+        try await ExportScenario.with("rate \(rate)", mock: MockConfiguration(contacts: 400, deals: 5)) { scenario in
+            let outcome = try await scenario.run(
+                ["run", "--out", scenario.lake, "--endpoints", "contacts", "--anchor-date", "2000-01-01", "--rate-limit", "\(rate)"])
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            let times = try scenario.requests().map(\.time).sorted()
+            try #require(times.count >= 4, "only \(times.count) requests")
+            let measured = Double(times.count - 1) / (times.last! - times.first!)
+            #expect(measured <= rate * 1.05 && measured >= rate * 0.85, "--rate-limit \(rate): \(measured) requests/s over \(times.count) requests")
+        }
+    }
+
+    @Test func repeatedEndpointsCountOnceAndAnEmptyListIsAUsageError() async throws {
+        try await ExportScenario.with("endpoints list", mock: MockConfiguration(contacts: 10, deals: 5)) { scenario in
+            let twice = try await scenario.run(["run", "--out", scenario.lake, "--endpoints", "tags,tags, tags", "--rate-limit", "100"])
+            #expect(twice.status == 0, "\(twice.stderr)")
+            #expect(twice.stdout.split(separator: "\n").filter { $0.hasPrefix("tags ") }.count == 1, "\(twice.stdout)")
+            let empty = try await scenario.run(["run", "--out", scenario.lake + "-empty", "--endpoints", ""])
+            #expect(empty.status == 2 && empty.stderr.contains("--endpoints is empty"), "\(empty.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: scenario.lake + "-empty"))
+        }
+    }
+
+    @Test func dotEnvFollowsTheUsualConventions() async throws {
+        let folder = try LakeHarness.temporaryDirectory("dotenv")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try """
+            # the account
+            export ACTIVECAMPAIGN_BASE_URL=https://acme.api-us1.com   # inline comment
+            ACTIVECAMPAIGN_API_KEY="abc#def"  # a quoted # is part of the value
+            ACTIVECAMPAIGN_ANCHOR_DATE='2024-01-01'\r
+            """.write(toFile: folder + "/.env", atomically: true, encoding: .utf8)
+        chmod(folder + "/.env", 0o600)
+        let (status, output) = try await LakeHarness.run(LakeHarness.cli, ["config", "show"], environment: [:], in: folder)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("https://acme.api-us1.com/api/3   (.env)"), "\(output)")
+        #expect(output.contains("set, 7 characters"), "\(output)")
+        #expect(output.contains("2024-01-01T00:00:00Z"), "\(output)")
+    }
+
+    @Test func checkListsOnlyTheOptionsItUses() async throws {
+        let (status, help) = try await LakeHarness.run(LakeHarness.cli, ["check", "--help"])
+        #expect(status == 0)
+        #expect(help.contains("--base-url") && help.contains("--api-key-file") && help.contains("--ca-bundle"))
+        for unused in ["--out", "--endpoints", "--anchor-date", "--full-refresh"] {
+            #expect(!help.contains(unused), "check --help lists \(unused)")
+        }
+    }
+
+    @Test func theModeIsSpelledOneWay() async throws {
+        let (_, listing) = try await LakeHarness.run(LakeHarness.cli, ["endpoints"])
+        #expect(listing.contains("full_refresh") && !listing.contains("full-refresh"))
+        let folder = try LakeHarness.temporaryDirectory("mode-spelling")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "streams:\n  deals: { mode: full_refresh }\n".write(toFile: folder + "/r.yaml", atomically: true, encoding: .utf8)
+        let (status, shown) = try await LakeHarness.run(LakeHarness.cli, ["config", "show", "--config", folder + "/r.yaml"], environment: [:], in: folder)
+        #expect(status == 0 && shown.contains("deals (full_refresh)"), "\(shown)")
+    }
+}
+
+/// Logging never kills the job: with stderr on a full device, the run commits and exits with its own code.
+@Suite struct UnwritableLogTests {
+    @Test func aRunWhoseStderrIsFullStillCommitsAndExitsZero() async throws {
+        try await ExportScenario.with("stderr to /dev/full", mock: MockConfiguration(contacts: 50, deals: 5)) { scenario in
+            let command = "\"$0\" run --out \"$1\" --endpoints contacts,tags --anchor-date 2000-01-01 --rate-limit 100 -v 2>/dev/full"
+            let (status, output) = try await LakeHarness.run(
+                "/bin/sh", ["-c", command, LakeHarness.cli, scenario.lake], environment: scenario.environment, in: scenario.workingDirectory)
+            #expect(status == 0, "\(output)")
+            #expect(output.contains("all endpoints succeeded"), "\(output)")
+            let tally = try await scenario.tally(["contacts", "tags"])
+            #expect(tally.isExactlyOnce, "\(tally.summary)")
+            #expect(!FileManager.default.fileExists(atPath: scenario.lake + "/_staging") || (FileManager.default.subpaths(atPath: scenario.lake + "/_staging") ?? []).allSatisfy { !$0.hasSuffix(".parquet") })
+        }
+    }
+}
+
+/// Paths a run cannot write are usage errors found before it starts, in the system's words.
+@Suite struct OutputPathTests {
+    let account = ["ACTIVECAMPAIGN_API_KEY": "k", "ACTIVECAMPAIGN_BASE_URL": "http://127.0.0.1:9"]
+
+    @Test func unusableOutputPathsStopTheRunBeforeItStarts() async throws {
+        let folder = try LakeHarness.temporaryDirectory("paths")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/a-file"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["--out", file], "--out \(file): Not a directory"),
+            (["--out", ""], "--out is empty"),
+            (["--out", file + "/lake"], "--out \(file): Not a directory"),
+            (["--out", folder + "/lake", "--summary-json", folder], "--summary-json \(folder): Is a directory"),
+            (["--out", folder + "/lake", "--summary-json", folder + "/missing/summary.json"], "No such file or directory"),
+        ]
+        for (arguments, message) in cases {
+            let started = ContinuousClock.now
+            let (status, output) = try await LakeHarness.run(LakeHarness.cli, ["run", "--endpoints", "tags"] + arguments, environment: account)
+            #expect(status == 2, "\(arguments): \(output)")
+            #expect(output.contains(message), "\(arguments): \(output)")
+            #expect(ContinuousClock.now - started < .seconds(3), "\(arguments)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/lake"))
+    }
+
+    /// An unreachable host ends the run in seconds with exit 2, not after minutes of retries.
+    @Test func anUnreachableHostStopsTheRunFast() async throws {
+        let folder = try LakeHarness.temporaryDirectory("unreachable")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let started = ContinuousClock.now
+        let (status, output) = try await LakeHarness.run(LakeHarness.cli, ["run", "--out", folder + "/lake", "--endpoints", "tags"], environment: account)
+        #expect(status == 2, "\(output)")
+        #expect(output.contains("127.0.0.1:9") && output.contains("before writing anything"), "\(output)")
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/lake"))
+    }
+}
+
+/// An account that keeps answering 429 needs a lower `--rate-limit`: the failure says so, with the rate observed.
+@Suite struct RateLimitedAccountTests {
+    @Test func persistent429sSuggestALowerRateLimit() async throws {
+        let faults = [MockFaultRule(path: "tags", requests: 0..<100, fault: .status(429, retryAfter: 0))]
+        try await ExportScenario.with("429 on every attempt", mock: MockConfiguration(contacts: 10, deals: 5, faults: faults)) { scenario in
+            let outcome = try await scenario.run(["run", "--out", scenario.lake, "--endpoints", "tags", "--rate-limit", "20"])
+            #expect(outcome.status == 1, "\(outcome.stderr)")
+            let text = outcome.stdout + outcome.stderr
+            #expect(text.contains("lower --rate-limit") && text.contains("requests/s"), "\(text)")
+        }
+    }
+}
