@@ -135,3 +135,22 @@ import Testing
         }
     }
 }
+
+/// A run that stops moving ends with a message instead of hanging: the stall watchdog.
+@Suite struct StallTests {
+    @Test func aStuckRequestEndsTheRunWithAMessage() async throws {
+        let faults = [MockFaultRule(path: "contacts", requests: 1..<2, fault: .stall(seconds: 60))]
+        try await ExportScenario.with("stuck request", mock: MockConfiguration(contacts: 300, deals: 5, faults: faults)) { scenario in
+            let started = ContinuousClock.now
+            let outcome = try await scenario.run(scenario.runArguments(["contacts"], ["--request-timeout", "120", "--stall-timeout", "3"]))
+            #expect(outcome.status == 1, "\(outcome.stderr)")
+            #expect(outcome.stderr.contains("is stuck") && outcome.stderr.contains("next run resumes"), "\(outcome.stderr)")
+            #expect(ContinuousClock.now - started < .seconds(30))
+            let manifest = try scenario.manifest()
+            #expect(manifest.runs.last?.status == "cancelled", "\(String(describing: manifest.runs.last))")
+            let again = try await scenario.run(scenario.runArguments(["contacts"]))
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(try await scenario.tally(["contacts"]).isExactlyOnce)
+        }
+    }
+}

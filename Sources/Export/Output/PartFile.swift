@@ -112,6 +112,14 @@ enum Staging {
         isStaged(path) ? path : folder + "/" + path
     }
 
+    /// Moves a published file out of the readers' view into the staging area, where an unlisted file is debris
+    /// that the next run deletes.
+    static func withdraw(_ path: String, in directory: String) throws {
+        let target = directory + "/" + stagedPath(path)
+        try FileSystem.createDirectory((target as NSString).deletingLastPathComponent)
+        try FileSystem.rename(directory + "/" + path, to: target)
+    }
+
     /// Renames a staged file into its partition (creating the folder) and makes the rename durable.
     static func publish(_ path: String, in directory: String) throws {
         let target = directory + "/" + publishedPath(path)

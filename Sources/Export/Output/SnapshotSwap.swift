@@ -19,7 +19,7 @@ struct SnapshotSwap {
         do {
             // A replaced file that is already gone (a manifest restored from its backup) has nothing to hide.
             for path in replaced where !Staging.isStaged(path) && FileManager.default.fileExists(atPath: absolute(path)) {
-                try moveAside(path)
+                try Staging.withdraw(path, in: directory)
                 movedAside.append(path)
             }
             for path in staged {
@@ -43,11 +43,6 @@ struct SnapshotSwap {
         }
     }
 
-    private func moveAside(_ path: String) throws {
-        let target = absolute(Staging.stagedPath(path))
-        try FileSystem.createDirectory((target as NSString).deletingLastPathComponent)
-        try FileSystem.rename(absolute(path), to: target)
-    }
 
     private func absolute(_ path: String) -> String { directory + "/" + path }
 }

@@ -301,37 +301,50 @@ final class EndpointExporter {
         widenedSinceCommit = false
         let bytes = try part.commit()
         self.part = nil
-        if let fileMax = part.maxCursor { maxCursor = max(maxCursor ?? fileMax, fileMax) }
-        committedBoundary.merge(partBoundary)
-        partBoundary = CursorBoundary()
-        rowsCommitted += part.rows
-        filesCommitted += 1
-        bytesCommitted += bytes
+        // The run's counters and resume state move only once the manifest holds the file: a summary must not count
+        // a file that the next run deletes as debris.
+        let newMaxCursor = part.maxCursor.map { max(maxCursor ?? $0, $0) } ?? maxCursor
+        var newBoundary = committedBoundary
+        newBoundary.merge(partBoundary)
+        let newRowsCommitted = rowsCommitted + part.rows
         let file = CommittedFile(
             path: part.relativePath, rows: part.rows, bytes: bytes, runID: part.runID, date: part.date,
             minCursor: part.minCursor.map(Self.iso), maxCursor: part.maxCursor.map(Self.iso))
         let checkpoint = lastResume.map {
             Checkpoint(runIDs: logicalRunIDs, date: context.date,
-                       window: window, resume: $0, maxCursor: maxCursor.map(Self.iso),
-                       maxCursorRecords: committedBoundary.sortedFingerprints, rowsCommitted: rowsCommitted,
+                       window: window, resume: $0, maxCursor: newMaxCursor.map(Self.iso),
+                       maxCursorRecords: newBoundary.sortedFingerprints, rowsCommitted: newRowsCommitted,
                        fullRefresh: fullRefresh ? true : nil)
         }
         let changes = takeSchemaChanges()
         let schema = tracker.schema
         let fresh = EndpointState(mode: mode, cursorField: cursorField)
         let anchor = window.map { Self.iso(date: $0.since) }
-        let previousState = try await manifest.update { [endpoint] m -> EndpointState? in
-            let previousState = m.endpoints[endpoint]
-            var state = previousState ?? fresh
-            if state.watermark == nil { state.anchor = state.anchor ?? anchor }  // the first window's start
-            state.files.append(file)
-            Self.apply(rewrites, to: &state)
-            state.checkpoint = checkpoint
-            state.schema = schema
-            state.schemaHistory += changes
-            m.endpoints[endpoint] = state
-            return previousState
+        let previousState: EndpointState?
+        do {
+            previousState = try await manifest.update { [endpoint] m -> EndpointState? in
+                let previousState = m.endpoints[endpoint]
+                var state = previousState ?? fresh
+                if state.watermark == nil { state.anchor = state.anchor ?? anchor }  // the first window's start
+                state.files.append(file)
+                Self.apply(rewrites, to: &state)
+                state.checkpoint = checkpoint
+                state.schema = schema
+                state.schemaHistory += changes
+                m.endpoints[endpoint] = state
+                return previousState
+            }
+        } catch {
+            // Unlisted, the file is debris: out of the readers' view now rather than at the next run.
+            if !Staging.isStaged(file.path) { try? Staging.withdraw(file.path, in: context.outputDirectory) }
+            throw error
         }
+        maxCursor = newMaxCursor
+        committedBoundary = newBoundary
+        partBoundary = CursorBoundary()
+        rowsCommitted = newRowsCommitted
+        filesCommitted += 1
+        bytesCommitted += bytes
         // Rewritten copies of published files replace them the way a snapshot does; staged ones are not visible yet.
         let published = rewrites.filter { !Staging.isStaged($0.old.path) }
         try await swap(
@@ -398,9 +411,7 @@ final class EndpointExporter {
         do {
             try SnapshotSwap(directory: context.outputDirectory, replaced: replaced, staged: staged, logger: logger).run()
         } catch {
-            for path in withdrawing {
-                try? FileSystem.rename(context.outputDirectory + "/" + path, to: context.outputDirectory + "/" + Staging.stagedPath(path))
-            }
+            for path in withdrawing { try? Staging.withdraw(path, in: context.outputDirectory) }
             let restored: Bool
             do {
                 try await manifest.update { [endpoint] m in m.endpoints[endpoint] = previousState }

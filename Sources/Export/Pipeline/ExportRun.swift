@@ -16,7 +16,13 @@ public struct ExportOptions: Sendable {
     /// The same for these endpoints only.
     public var fullRefreshEndpoints: Set<String> = []
     public var checkpointInterval: Duration = .seconds(60)
-    public var writerProperties = WriterProperties()
+    /// Data pages of about 256 KiB (the library's default is 1 MiB): an endpoint has dozens of string columns, each
+    /// buffering a page, so smaller pages keep memory flat at no measurable cost in size (zlib's window is 32 KiB).
+    public var writerProperties: WriterProperties = {
+        var properties = WriterProperties()
+        properties.dataPageSize = 256 << 10
+        return properties
+    }()
     public var maxConcurrentEndpoints = 3
     /// Rows held before a file's column types are fixed (docs/commit-protocol.md#inference-hold).
     public var inferenceRows = 10_000
@@ -274,8 +280,7 @@ public enum ExportRun {
                     continue
                 }
                 do {
-                    try FileSystem.createDirectory((directory + "/" + Staging.stagedPath(path) as NSString).deletingLastPathComponent)
-                    try FileSystem.rename(directory + "/" + path, to: directory + "/" + Staging.stagedPath(path))
+                    try Staging.withdraw(path, in: directory)
                 } catch {
                     throw DebrisNotRemoved(reason: "\(removal)")
                 }

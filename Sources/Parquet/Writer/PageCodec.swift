@@ -150,28 +150,35 @@ final class CompressedPages: Sendable {
     }
 }
 
-/// Compresses data pages on its own thread, one at a time in submission order. At most `capacity` pages
-/// wait, so a writer that encodes faster than zlib compresses waits instead of buffering without bound.
+/// Compresses data pages on its own thread, one at a time in submission order. Waiting pages are bounded by their
+/// bytes, not their number: at a page-row boundary every column ends a page at once, mostly small ones, and a
+/// count limit would stall the encoder on that burst; a byte limit lets it go on while memory stays bounded.
 final class PageCompressionWorker: Sendable {
     /// `PageCompression` is a class with mutable state: it is only ever used on `queue`.
     private struct CompressionOnQueue: @unchecked Sendable {
         let compression: PageCompression
     }
 
+    /// One permit of the byte budget.
+    static let slotBytes = 256 << 10
     private let queue = DispatchQueue(label: "parquet.page-compression")
     private let slots: DispatchSemaphore
+    private let capacity: Int
     private let compression: CompressionOnQueue
 
-    init(compression: PageCompression, capacity: Int = 4) {
+    /// `capacityBytes`: most uncompressed bytes waiting for the worker (a page larger than that still goes alone).
+    init(compression: PageCompression, capacityBytes: Int = 8 << 20) {
         self.compression = CompressionOnQueue(compression: compression)
+        capacity = max(1, capacityBytes / Self.slotBytes)
         slots = DispatchSemaphore(value: capacity)
     }
 
     func submit(_ header: PageHeader, body: [UInt8], into pages: CompressedPages) {
-        slots.wait()
+        let permits = min(capacity, max(1, (body.count + Self.slotBytes - 1) / Self.slotBytes))
+        for _ in 0..<permits { slots.wait() }
         queue.async { [compression, slots] in
             pages.add { (chunk) throws(ParquetError) in try compression.compression.emit(header, body: body, into: &chunk) }
-            slots.signal()
+            for _ in 0..<permits { slots.signal() }
         }
     }
 

@@ -34,6 +34,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds one request (its whole body included) may take before it is retried.")
     var requestTimeout: Double = 60
 
+    @Option(help: "End the run when no request starts and no page is consumed for this many seconds (a stuck connection; default: --request-timeout + 180).")
+    var stallTimeout: Double?
+
     @OptionGroup var parquet: ParquetOutputOptions
 
     @Option(help: "Commit a part file (and the resume point) at least this often, in seconds.")
@@ -55,6 +58,7 @@ struct RunCommand: AsyncParsableCommand {
         guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive") }
+        guard (stallTimeout ?? 1) > 0 else { throw ValidationError("--stall-timeout must be positive") }
         guard checkpointInterval > 0 else { throw ValidationError("--checkpoint-interval must be positive") }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
     }
@@ -100,17 +104,25 @@ struct RunCommand: AsyncParsableCommand {
         }
         let summary: ExportSummary
         if let credentials = effective.credentials {
-            summary = try await Self.export(options, credentials: credentials, clientConfiguration: clientConfiguration, progress: showProgress, logger: logger)
+            summary = try await Self.export(
+                options, credentials: credentials, clientConfiguration: clientConfiguration, progress: showProgress, stallLimit: stallLimit, logger: logger)
         } else {
-            summary = try await Self.exportDemo(options, clientConfiguration: clientConfiguration, progress: showProgress, logger: logger)
+            summary = try await Self.exportDemo(options, clientConfiguration: clientConfiguration, progress: showProgress, stallLimit: stallLimit, logger: logger)
         }
         print(SummaryTable.render(summary))
         if let summaryJSON { try SummaryTable.json(summary).write(to: URL(fileURLWithPath: summaryJSON)) }
         if !summary.succeeded { throw ExitCode(1) }
     }
 
+    /// Longest time without a request starting or a page being consumed (see `StallWatchdog`): longer than the
+    /// longest legitimate wait, one request's deadline plus the longest Retry-After honoured.
+    var stallLimit: Duration {
+        .milliseconds(Int64((stallTimeout ?? requestTimeout + 180) * 1000))
+    }
+
     static func export(
-        _ options: ExportOptions, credentials: Credentials, clientConfiguration: ClientConfiguration, progress: Bool, logger: Logger
+        _ options: ExportOptions, credentials: Credentials, clientConfiguration: ClientConfiguration, progress: Bool, stallLimit: Duration,
+        logger: Logger
     ) async throws -> ExportSummary {
         do {
             try await Preflight.check(credentials, transport: clientConfiguration.transport, attempts: 1, timeout: .seconds(5))
@@ -122,12 +134,17 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 var options = options
                 var redraw: Task<Void, Never>?
-                if progress {
-                    let display = ProgressDisplay(statistics: { client.statistics })
-                    options.progress = { display.update($0) }
-                    redraw = Task { await display.run() }
+                let watchdog = StallWatchdog(limit: stallLimit)
+                let display = progress ? ProgressDisplay(statistics: { client.statistics }) : nil
+                options.progress = { progress in
+                    watchdog.touch()
+                    display?.update(progress)
                 }
-                let summary = try await ExportRun.run(options, source: APIRecordSource(client: client), logger: logger)
+                if let display { redraw = Task { await display.run() } }
+                let runOptions = options
+                let summary = try await watchdog.guarding(activityCount: { client.statistics.requests + client.statistics.retries }) {
+                    try await ExportRun.run(runOptions, source: APIRecordSource(client: client), logger: logger)
+                }
                 redraw?.cancel()
                 await redraw?.value
                 try await client.shutdown()
@@ -143,12 +160,15 @@ struct RunCommand: AsyncParsableCommand {
     static let demoAccount = "demo"
 
     /// `--demo`: serve the demo account from the mock on 127.0.0.1 for this run only.
-    static func exportDemo(_ options: ExportOptions, clientConfiguration: ClientConfiguration, progress: Bool, logger: Logger) async throws -> ExportSummary {
+    static func exportDemo(
+        _ options: ExportOptions, clientConfiguration: ClientConfiguration, progress: Bool, stallLimit: Duration, logger: Logger
+    ) async throws -> ExportSummary {
         let mock = MockConfiguration(contacts: 2000, deals: 600)
         logger.notice("--demo: exporting the built-in demo account from the local mock API")
         return try await withMockServer(mock) { baseURL, _ in
             let credentials = try Credentials(apiKey: mock.apiKey, baseURL: baseURL)
-            return try await export(options, credentials: credentials, clientConfiguration: clientConfiguration, progress: progress, logger: logger)
+            return try await export(
+                options, credentials: credentials, clientConfiguration: clientConfiguration, progress: progress, stallLimit: stallLimit, logger: logger)
         }
     }
 }
