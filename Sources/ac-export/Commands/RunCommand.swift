@@ -83,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if !dryRun {
             try PathChecks.checkOutputFolder(effective.out, option: "--out")
-            if let summaryJSON { try PathChecks.checkWritableFile(summaryJSON, option: "--summary-json") }
+            if let summaryJSON { try PathChecks.checkWritableFile(summaryJSON, option: "--summary-json", createdFolder: effective.out) }
         }
         var options = ExportOptions(outputDirectory: effective.out, endpoints: effective.endpoints, anchorDate: effective.anchorDate)
         options.account = effective.credentials?.accountOrigin ?? Self.demoAccount

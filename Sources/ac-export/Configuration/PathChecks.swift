@@ -19,8 +19,9 @@ enum PathChecks {
         try checkCreatable(under: path, option: option)
     }
 
-    /// `path` can be written as a file: its folder exists and is writable, and it is not a folder itself.
-    static func checkWritableFile(_ path: String, option: String) throws {
+    /// `path` can be written as a file: its folder exists and is writable (or is `createdFolder`, which the run
+    /// makes and which was checked already), and it is not a folder itself.
+    static func checkWritableFile(_ path: String, option: String, createdFolder: String? = nil) throws {
         guard !path.isEmpty else { throw UsageError(description: "\(option) is empty") }
         var info = stat()
         if stat(path, &info) == 0 {
@@ -30,6 +31,9 @@ enum PathChecks {
         }
         let folder = (path as NSString).deletingLastPathComponent
         let parent = folder.isEmpty ? "." : folder
+        if let createdFolder, URL(fileURLWithPath: parent).standardizedFileURL == URL(fileURLWithPath: createdFolder).standardizedFileURL {
+            return
+        }
         guard stat(parent, &info) == 0 else { throw problem(option, path, errno) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw problem(option, parent, ENOTDIR) }
         guard access(parent, W_OK | X_OK) == 0 else { throw problem(option, parent, errno) }
