@@ -25,7 +25,10 @@ struct ACExport: AsyncParsableCommand {
             with neither, `run` stops; `run --demo` exports the built-in demo account served by the local mock API.
             """,
         version: version,
-        subcommands: [RunCommand.self, ConvertCommand.self, InspectCommand.self, EndpointsCommand.self, CheckCommand.self, ConfigCommand.self, MockCommand.self]
+        subcommands: [
+            RunCommand.self, ConvertCommand.self, StatusCommand.self, InspectCommand.self, EndpointsCommand.self, CheckCommand.self,
+            ConfigCommand.self, MockCommand.self,
+        ]
     )
 }
 

@@ -164,3 +164,26 @@ import Testing
         }
     }
 }
+
+/// `ac-export status LAKE`: what a lake holds, from its manifest.
+@Suite struct StatusCommandTests {
+    @Test func statusShowsEndpointsWatermarksCheckpointsAndTheLastRun() async throws {
+        try await ExportScenario.with("status", mock: MockConfiguration(contacts: 250, deals: 5)) { scenario in
+            let outcome = try await scenario.run(scenario.runArguments(["contacts", "tags"]))
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            let manifest = try scenario.manifest()
+            let (status, text) = try await LakeHarness.run(LakeHarness.cli, ["status", scenario.lake])
+            #expect(status == 0, "\(text)")
+            let contactsLine = text.split(separator: "\n").first { $0.hasPrefix("contacts ") }.map(String.init) ?? ""
+            #expect(contactsLine.contains(" 250 ") && contactsLine.contains(manifest.endpoints["contacts"]!.watermark!), "\(text)")
+            #expect(text.contains("last run \(manifest.runs.last!.id): succeeded") && text.contains(scenario.baseURL.lowercased()), "\(text)")
+            let (jsonStatus, json) = try await LakeHarness.run(LakeHarness.cli, ["status", scenario.lake, "--json"])
+            #expect(jsonStatus == 0)
+            let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+            let endpoints = object?["endpoints"] as? [[String: Any]] ?? []
+            #expect(endpoints.first { $0["endpoint"] as? String == "tags" }?["rows"] as? Int == manifest.endpoints["tags"]!.files.reduce(0) { $0 + $1.rows })
+            let (missing, message) = try await LakeHarness.run(LakeHarness.cli, ["status", scenario.lake + "-nothing"])
+            #expect(missing == 2 && message.contains("no _manifest.json"), "\(message)")
+        }
+    }
+}

@@ -192,6 +192,11 @@ public enum ExportRun {
         public var watermark: String?
     }
 
+    /// The manifest of a lake, validated; read without the lock (`status`).
+    public static func manifest(in directory: String) throws -> Manifest {
+        try ManifestStore.read(directory: directory)
+    }
+
     /// What a run would read, from the manifest alone: writes nothing, takes no lock (`run --dry-run`).
     public static func plan(_ options: ExportOptions) throws -> [EndpointPlan] {
         let manifest = try ManifestStore.read(directory: options.outputDirectory)

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Export
+import Foundation
+
+/// What is in a lake, from its manifest alone (no request, no lock): per endpoint its rows, files, bytes,
+/// watermark and any unfinished checkpoint; the account; and the last run with its outcome.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show what a lake holds and how its last run ended, from its manifest.")
+
+    @Argument(help: "The lake's folder (the --out of the runs).")
+    var lake: String = "./lake"
+
+    @Flag(help: "JSON instead of text, with typed values.")
+    var json = false
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: lake + "/_manifest.json") else {
+            throw UsageError(description: "\(lake) has no _manifest.json: no ac-export run has committed anything there")
+        }
+        let manifest = try ExportRun.manifest(in: lake)
+        let endpoints = manifest.endpoints.keys.sorted()
+        let last = manifest.runs.last
+        if json {
+            let object: [String: Any] = [
+                "lake": lake, "account": manifest.account ?? NSNull(), "manifestVersion": manifest.version,
+                "endpoints": endpoints.map { name -> [String: Any] in
+                    let state = manifest.endpoints[name]!
+                    return [
+                        "endpoint": name, "mode": state.mode.rawValue, "rows": state.files.reduce(0) { $0 + $1.rows },
+                        "files": state.files.count, "bytes": state.files.reduce(Int64(0)) { $0 + $1.bytes },
+                        "watermark": state.watermark ?? NSNull(),
+                        "checkpoint": state.checkpoint.map { ["rowsCommitted": $0.rowsCommitted, "runIDs": $0.runIDs] as [String: Any] } ?? NSNull(),
+                    ]
+                },
+                "lastRun": last.map { run -> [String: Any] in
+                    [
+                        "id": run.id, "startedAt": ISO8601DateFormatter().string(from: run.startedAt),
+                        "finishedAt": run.finishedAt.map { ISO8601DateFormatter().string(from: $0) } ?? NSNull(), "status": run.status,
+                        "errors": run.endpoints.filter { $0.value.error != nil }.mapValues { $0.error! },
+                    ]
+                } ?? NSNull(),
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print("lake     \(lake)")
+        print("account  \(manifest.account ?? "- (not recorded)")")
+        let rows = endpoints.map { name -> [String] in
+            let state = manifest.endpoints[name]!
+            return [
+                name, state.mode.rawValue, "\(state.files.reduce(0) { $0 + $1.rows })", "\(state.files.count)",
+                "\(state.files.reduce(Int64(0)) { $0 + $1.bytes })", state.watermark ?? "-",
+                state.checkpoint.map { "unfinished: \($0.rowsCommitted) rows committed" } ?? "-",
+            ]
+        }
+        print("")
+        TextTable.lines(header: ["endpoint", "mode", "rows", "files", "bytes", "watermark", "checkpoint"], rows: rows, rule: true).forEach { print($0) }
+        guard let last else { return }
+        print("")
+        let finished = last.finishedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "not finished (killed?)"
+        print("last run \(last.id): \(last.status), started \(ISO8601DateFormatter().string(from: last.startedAt)), finished \(finished)")
+        for (endpoint, summary) in last.endpoints.sorted(by: { $0.key < $1.key }) where summary.error != nil {
+            print("  \(endpoint): \(summary.status): \(summary.error!)")
+        }
+    }
+}
