@@ -187,3 +187,37 @@ import Testing
         }
     }
 }
+
+/// `inspect` for people: ISO text for instants and dates, long strings cut, typed JSON, other writers' codecs named.
+@Suite struct InspectOutputTests {
+    @Test func timestampsAndDatesReadAsISOTextAndLongStringsAreCut() async throws {
+        let folder = try LakeHarness.temporaryDirectory("inspect")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let long = String(repeating: "x", count: 200)
+        try #"{"contacts":[{"id":"1","cdate":"2024-03-14T09:41:27-05:00","seen":"2024-03-14 09:41:27","birthday":"1990-07-01","note":"\#(long)"}],"meta":{"total":"1"}}"#
+            .write(toFile: folder + "/page.json", atomically: true, encoding: .utf8)
+        let (converted, output) = try await LakeHarness.run(LakeHarness.cli, ["convert", "--endpoint", "contacts", "--out", folder + "/lake", "--quiet", folder + "/page.json"])
+        #expect(converted == 0, "\(output)")
+        let file = try #require(FileManager.default.subpaths(atPath: folder + "/lake/contacts")?.first { $0.hasSuffix(".parquet") })
+        let path = folder + "/lake/contacts/" + file
+        let (status, text) = try await LakeHarness.run(LakeHarness.cli, ["inspect", path])
+        #expect(status == 0, "\(text)")
+        #expect(text.contains("cdate=2024-03-14T14:41:27Z") && text.contains("seen=2024-03-14T09:41:27 ") && text.contains("birthday=1990-07-01"), "\(text)")
+        #expect(text.contains("min 2024-03-14T14:41:27Z") && text.contains("note=" + String(repeating: "x", count: 59) + "…"), "\(text)")
+        let (_, json) = try await LakeHarness.run(LakeHarness.cli, ["inspect", path, "--json"])
+        let row = ((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["rows"] as? [[String: Any]])?.first
+        #expect(row?["id"] as? Int == 1 && row?["cdate"] as? String == "2024-03-14T14:41:27Z" && row?["note"] as? String == long, "\(String(describing: row))")
+    }
+
+    @Test func filesWithACodecThisReaderDoesNotDecodeNameIt() async throws {
+        let folder = try LakeHarness.temporaryDirectory("inspect-snappy")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/snappy.parquet"
+        let (made, madeOutput) = try await LakeHarness.run(
+            LakeHarness.python, ["-c", "import pyarrow as pa, pyarrow.parquet as pq, sys; pq.write_table(pa.table({'a': [1, 2]}), sys.argv[1], compression='snappy')", file])
+        #expect(made == 0, "\(madeOutput)")
+        let (status, text) = try await LakeHarness.run(LakeHarness.cli, ["inspect", file])
+        #expect(status == 0, "\(text)")
+        #expect(text.contains("SNAPPY") && text.contains("rows not shown") && text.contains("a: INT64"), "\(text)")
+    }
+}

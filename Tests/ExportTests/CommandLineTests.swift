@@ -175,7 +175,7 @@ import Testing
         #expect(status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
         #expect(object?["num_rows"] as? Int == 3)
-        #expect((object?["rows"] as? [[String: Any]])?.first?["a"] as? String == "1")
+        #expect((object?["rows"] as? [[String: Any]])?.first?["a"] as? Int == 1, "values are typed in JSON")
         let (badStatus, badOutput) = try await LakeHarness.run(LakeHarness.cli, ["inspect", LakeHarness.repositoryRoot.appendingPathComponent("README.md").path])
         #expect(badStatus == 2 && badOutput.contains("not a valid Parquet file"))
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
+import Export
 import Foundation
 import Parquet
-import JSON
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,15 +38,29 @@ struct InspectCommand: ParsableCommand {
 struct FileReport {
     let reader: ParquetFileReader
     let firstRows: [[ParquetValue]]
+    /// Why the rows are not shown (a codec this reader does not decode, such as SNAPPY or ZSTD from other writers).
+    let rowsUnavailable: String?
     let pageLists: [[[ParquetFileReader.PageInfo]]]
+
+    /// Longest string shown in the text report before an ellipsis.
+    static let textWidth = 60
 
     init(reader: ParquetFileReader, rowLimit: Int) throws {
         self.reader = reader
-        let columns = try reader.schema.columns.indices.map { c -> [ParquetValue] in
-            reader.metadata.rowGroups.isEmpty ? [] : Array(try reader.readColumn(rowGroup: 0, column: c).prefix(rowLimit))
+        var firstRows: [[ParquetValue]] = []
+        var rowsUnavailable: String?
+        do throws(ParquetError) {
+            let columns = try reader.schema.columns.indices.map { (c) throws(ParquetError) -> [ParquetValue] in
+                reader.metadata.rowGroups.isEmpty ? [] : Array(try reader.readColumn(rowGroup: 0, column: c).prefix(rowLimit))
+            }
+            let count = columns.first?.count ?? 0
+            firstRows = (0..<count).map { r in columns.map { $0[r] } }
+        } catch {
+            guard case .unsupported(let what) = error else { throw error }
+            rowsUnavailable = "\(what) is not decoded by this reader (it reads GZIP and uncompressed files, PLAIN, dictionary and DELTA_BYTE_ARRAY)"
         }
-        let count = columns.first?.count ?? 0
-        firstRows = (0..<count).map { r in columns.map { $0[r] } }
+        self.firstRows = firstRows
+        self.rowsUnavailable = rowsUnavailable
         pageLists = try reader.metadata.rowGroups.indices.map { g in
             try reader.schema.columns.indices.map { c in try reader.pages(rowGroup: g, column: c) }
         }
@@ -57,11 +71,39 @@ struct FileReport {
         func int<T: FixedWidthInteger>(_: T.Type) -> T { bytes.withUnsafeBytes { $0.loadUnaligned(as: T.self) }.littleEndian }
         switch type {
         case .string: return String(decoding: bytes, as: UTF8.self)
-        case .int64, .timestampMicros: return bytes.count == 8 ? String(int(Int64.self)) : "?"
-        case .int32, .date: return bytes.count == 4 ? String(int(Int32.self)) : "?"
+        case .int64, .timestampMicros: return bytes.count == 8 ? Self.text(.int64(int(Int64.self)), type) : "?"
+        case .int32, .date: return bytes.count == 4 ? Self.text(.int32(int(Int32.self)), type) : "?"
         case .double: return bytes.count == 8 ? String(Double(bitPattern: int(UInt64.self))) : "?"
         case .boolean: return bytes.first == 1 ? "true" : "false"
         }
+    }
+
+    /// A value as a person reads it: instants as ISO 8601 UTC, wall times without a zone, dates as days.
+    static func text(_ value: ParquetValue, _ type: ColumnType) -> String {
+        switch (value, type) {
+        case (.int64(let micros), .timestampMicros(adjustedToUTC: true)): UTCTimestamp.iso8601(micros: micros)
+        case (.int64(let micros), .timestampMicros(adjustedToUTC: false)): String(UTCTimestamp.iso8601(micros: micros).dropLast())
+        case (.int32(let days), .date): UTCTimestamp.date(days: Int64(days))
+        default: value.description
+        }
+    }
+
+    /// The same, typed for JSON: numbers and booleans as such, instants and dates as their ISO text.
+    static func jsonValue(_ value: ParquetValue, _ type: ColumnType) -> Any {
+        switch (value, type) {
+        case (.null, _): NSNull()
+        case (.boolean(let v), _): v
+        case (_, .timestampMicros), (_, .date): text(value, type)
+        case (.int32(let v), _): Int(v)
+        case (.int64(let v), _): v
+        case (.double(let v), _): v.isFinite ? v as Any : v.description as Any
+        case (.bytes, _): value.description
+        }
+    }
+
+    /// Long strings end with an ellipsis in the text report.
+    static func shortened(_ text: String) -> String {
+        text.count > textWidth ? text.prefix(textWidth - 1) + "…" : text
     }
 
     var text: String {
@@ -78,12 +120,17 @@ struct FileReport {
                 let stats = chunk.statistics
                 lines.append("  \(chunk.path.joined(separator: ".")): \(chunk.codec) \(chunk.encodings.map(\.description).joined(separator: ",")) "
                     + "\(chunk.totalCompressedSize)/\(chunk.totalUncompressedSize) bytes, \(pageLists[g][c].count) pages, "
-                    + "nulls \(stats.map { String($0.nullCount) } ?? "-"), min \(statisticText(stats?.minValue, type).prefix(60)), max \(statisticText(stats?.maxValue, type).prefix(60))")
+                    + "nulls \(stats.map { String($0.nullCount) } ?? "-"), min \(Self.shortened(statisticText(stats?.minValue, type))), "
+                    + "max \(Self.shortened(statisticText(stats?.maxValue, type)))")
             }
         }
-        lines.append("first \(firstRows.count) rows:")
-        for row in firstRows {
-            lines.append("  " + zip(reader.schema.columns, row).map { "\($0.name)=\($1.description.prefix(60))" }.joined(separator: "  "))
+        if let rowsUnavailable {
+            lines.append("rows not shown: \(rowsUnavailable)")
+        } else {
+            lines.append("first \(firstRows.count) rows:")
+            for row in firstRows {
+                lines.append("  " + zip(reader.schema.columns, row).map { "\($0.name)=\(Self.shortened(Self.text($1, $0.type)))" }.joined(separator: "  "))
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -112,8 +159,9 @@ struct FileReport {
                 ] as [String: Any]
             },
             "rows": firstRows.map { row in
-                Dictionary(zip(reader.schema.columns, row).map { ($0.name, $1 == .null ? NSNull() as Any : $1.description as Any) }, uniquingKeysWith: { $1 })
+                Dictionary(zip(reader.schema.columns, row).map { ($0.name, Self.jsonValue($1, $0.type)) }, uniquingKeysWith: { $1 })
             },
+            "rows_unavailable": rowsUnavailable ?? NSNull(),
         ]
     }
 }
