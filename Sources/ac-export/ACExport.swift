@@ -49,9 +49,22 @@ enum Main {
                 ACExport.exit(withError: error)
             }
             if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
-            StandardError.write(ACExport.fullMessage(for: error) + "\n")
+            let message = ACExport.fullMessage(for: error)
+            let exitCode: Int32 = code == .validationFailure || error is UsageError || error is any ConfigurationProblem ? 2 : 1
+            // A job that asked for JSON logs gets its configuration errors as JSON too.
+            let arguments = CommandLine.arguments
+            let wantsJSON = arguments.contains("--log-format=json")
+                || zip(arguments, arguments.dropFirst()).contains { $0 == "--log-format" && $1 == "json" }
+            if wantsJSON, let data = try? JSONSerialization.data(
+                withJSONObject: ["time": ISO8601DateFormatter().string(from: Date()), "level": "error", "message": message, "exit_code": exitCode],
+                options: [.sortedKeys])
+            {
+                StandardError.write(String(decoding: data, as: UTF8.self) + "\n")
+            } else {
+                StandardError.write(message + "\n")
+            }
             // ArgumentParser uses EX_USAGE (64) for usage errors; ours is 2, also for an unusable output folder.
-            Foundation.exit(code == .validationFailure || error is UsageError || error is any ConfigurationProblem ? 2 : 1)
+            Foundation.exit(exitCode)
         }
     }
 }

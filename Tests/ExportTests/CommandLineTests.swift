@@ -102,8 +102,21 @@ import Testing
             #expect(status == 0)
             let events = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             #expect(events.count == text.split(separator: "\n").count && !events.isEmpty)
-            #expect(events.filter { $0["message"] as? String == "committed" }.compactMap { $0["endpoint"] as? String }.sorted() == ["tags", "users"])
+            let committed = events.filter { $0["message"] as? String == "committed" }
+            #expect(committed.compactMap { $0["endpoint"] as? String }.sorted() == ["tags", "users"])
+            // Typed values, and the paths readers will find (never `_staging/`).
+            #expect(committed.allSatisfy { $0["rows"] is Int && $0["bytes"] is Int && !(($0["file"] as? String) ?? "_staging").hasPrefix("_staging") }, "\(committed)")
+            let started = events.first { $0["message"] as? String == "run started" }
+            let finished = events.first { $0["message"] as? String == "run finished" }
+            #expect(started?["run_id"] is String && (started?["endpoints"] as? [String]) == ["tags", "users"] && started?["account"] as? String == baseURL.lowercased(), "\(String(describing: started))")
+            #expect(finished?["status"] as? String == "succeeded" && finished?["rows"] is Int, "\(String(describing: finished))")
             #expect(!text.contains("json-key"))
+            // A configuration error is JSON too when JSON was asked for.
+            let (badStatus, bad) = try await LakeHarness.run(
+                "/bin/sh", ["-c", "\"$0\" run --out \"$1\" --endpoints nope --log-format json 2>&1 >/dev/null", LakeHarness.cli, lake],
+                environment: ["ACTIVECAMPAIGN_API_KEY": "json-key", "ACTIVECAMPAIGN_BASE_URL": baseURL])
+            let error = try? JSONSerialization.jsonObject(with: Data(bad.utf8)) as? [String: Any]
+            #expect(badStatus == 2 && error?["level"] as? String == "error" && error?["exit_code"] as? Int == 2, "\(bad)")
         }
     }
 

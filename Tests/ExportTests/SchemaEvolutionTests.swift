@@ -4,7 +4,6 @@ import Foundation
 import Logging
 import Parquet
 import Testing
-import JSON
 
 /// After a column widens, every file of the endpoint has the widened type: the folder stays one dataset for
 /// every engine. New columns need the reader options the README names; each is run here.

@@ -31,7 +31,7 @@ extension ActiveCampaignClient {
             }
             if Task.isCancelled { throw CancellationError() }
             let milliseconds = (clock.now - started).components
-            let elapsed = "\(milliseconds.seconds * 1000 + milliseconds.attoseconds / 1_000_000_000_000_000)"
+            let elapsed = milliseconds.seconds * 1000 + milliseconds.attoseconds / 1_000_000_000_000_000
 
             let failure: AttemptFailure
             switch outcome {
@@ -51,7 +51,7 @@ extension ActiveCampaignClient {
                 failure = Self.transportFailure(error, timeout: configuration.requestTimeout)
             case .success(let (status, headers, body)):
                 logger.debug(
-                    "GET", metadata: ["request": "\(requestDescription)", "status": "\(status.code)", "attempt": "\(attempt)", "ms": "\(elapsed)"])
+                    "GET", metadata: ["request": "\(requestDescription)", "status": .stringConvertible(status.code), "attempt": .stringConvertible(attempt), "ms": .stringConvertible(elapsed)])
                 if (200..<300).contains(status.code) {
                     switch Self.parseBody(body, recordsKey: recordsKey) {
                     case .success(var response):
@@ -85,8 +85,8 @@ extension ActiveCampaignClient {
             logger.warning(
                 "retrying request",
                 metadata: [
-                    "request": "\(requestDescription)", "attempt": "\(attempt)", "error": "\(redacted(failure.text))",
-                    "retry_in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+                    "request": "\(requestDescription)", "attempt": .stringConvertible(attempt), "error": "\(redacted(failure.text))",
+                    "retry_in_ms": .stringConvertible(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000),
                 ])
             try await Task.sleep(for: delay)
         }

@@ -90,7 +90,7 @@ struct OffsetLister: Sendable {
             if !reachedTotal {
                 client.logger.warning(
                     "records kept changing while paging; some may be missing from this run and come with the next",
-                    metadata: ["endpoint": "\(endpoint.name)", "seen": "\(counted)", "total": "\(tally.lastTotal.map(String.init) ?? "-")"])
+                    metadata: ["endpoint": "\(endpoint.name)", "seen": .stringConvertible(counted), "total": "\(tally.lastTotal.map(String.init) ?? "-")"])
             }
             finished = true
             return
@@ -99,7 +99,7 @@ struct OffsetLister: Sendable {
             "records changed while paging; paging again from offset 0 for records not seen yet",
             metadata: [
                 "endpoint": "\(endpoint.name)", "request": "\(request)", "pass": "\(pass + 1)",
-                "seen": "\(counted)", "total": "\(tally.lastTotal.map(String.init) ?? "-")",
+                "seen": .stringConvertible(counted), "total": "\(tally.lastTotal.map(String.init) ?? "-")",
             ])
         pass += 1
         offset = 0

@@ -350,13 +350,19 @@ final class EndpointExporter {
         try await swap(
             replaced: rewrites.map(\.old.path), staged: published.map { Staging.stagedPath($0.new.path) }, restoring: previousState,
             withdrawing: Staging.isStaged(file.path) ? [] : [file.path])
-        logger.info("committed", metadata: ["endpoint": "\(endpoint)", "file": "\(file.path)", "rows": "\(file.rows)", "bytes": "\(bytes)"])
+        // The path readers will find it at: a staged snapshot file is renamed there when the snapshot is published.
+        logger.info(
+            "committed",
+            metadata: [
+                "endpoint": "\(endpoint)", "file": "\(Staging.publishedPath(file.path))", "rows": .stringConvertible(file.rows),
+                "bytes": .stringConvertible(bytes), "published": .stringConvertible(!Staging.isStaged(file.path)),
+            ])
     }
 
     /// Last commit of the run: clears the checkpoint, moves the watermark, replaces the same-date snapshot.
     private func finish() async throws {
         if oddities > Self.odditiesLogged {
-            logger.warning("records skipped or values repaired in all", metadata: ["endpoint": "\(endpoint)", "count": "\(oddities)"])
+            logger.warning("records skipped or values repaired in all", metadata: ["endpoint": "\(endpoint)", "count": .stringConvertible(oddities)])
         }
         if !schemaFixed { try await writeInferenceChunk() }
         try await commitPart()

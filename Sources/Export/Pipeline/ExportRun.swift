@@ -82,6 +82,17 @@ public enum ExportRun {
             m.account = m.account ?? account
             m.runs.append(RunRecord(id: runID, startedAt: options.startedAt, status: "running"))
         }
+        let manifestAtStart = await store.manifest
+        logger.notice(
+            "run started",
+            metadata: [
+                "run_id": "\(runID)", "writer": "\(options.writerProperties.createdBy ?? "-")", "account": "\(options.account ?? "-")",
+                "output": "\(directory)", "endpoints": .array(options.endpoints.map { .string($0.name) }),
+                "windows": .dictionary(Dictionary(uniqueKeysWithValues: options.endpoints.compactMap { endpoint in
+                    let (window, _, _) = plannedWindow(for: endpoint, state: manifestAtStart.endpoints[endpoint.name], options: options)
+                    return window.map { (endpoint.name, .string(UTCTimestamp.iso8601(micros: Int64($0.since.timeIntervalSince1970 * 1_000_000)) + "/" + UTCTimestamp.iso8601(micros: Int64($0.until.timeIntervalSince1970 * 1_000_000)))) }
+                })),
+            ])
         let context = EndpointExporter.Context(
             outputDirectory: directory, runID: runID, runStartMicros: startMicros, date: date,
             checkpointInterval: options.checkpointInterval, writerProperties: options.writerProperties,
@@ -117,6 +128,15 @@ public enum ExportRun {
                     requests: r.requests?.requests, retries: r.requests?.retries, rateLimited: r.requests?.rateLimited)
             }
         }
+        logger.notice(
+            "run finished",
+            metadata: [
+                "run_id": "\(runID)", "status": "\(summary.succeeded ? "succeeded" : "failed")",
+                "rows": .stringConvertible(ordered.reduce(0) { $0 + $1.rows }), "files": .stringConvertible(ordered.reduce(0) { $0 + $1.files }),
+                "bytes": .stringConvertible(ordered.reduce(Int64(0)) { $0 + $1.bytes }),
+                "requests": .stringConvertible(summary.requests?.requests ?? 0),
+                "endpoints": .dictionary(Dictionary(uniqueKeysWithValues: ordered.map { ($0.endpoint, .string($0.status.rawValue)) })),
+            ])
         return summary
     }
 
@@ -131,7 +151,7 @@ public enum ExportRun {
             endpoint: endpoint.name, mode: endpoint.cursorField == nil || fullRefresh ? .fullRefresh : .incremental, status: .succeeded,
             rows: 0, files: 0, bytes: 0, watermark: nil, error: nil, duration: .zero)
         if let checkpoint {
-            logger.info("resuming from checkpoint", metadata: ["endpoint": "\(endpoint.name)", "rows_already_committed": "\(checkpoint.rowsCommitted)"])
+            logger.info("resuming from checkpoint", metadata: ["endpoint": "\(endpoint.name)", "rows_already_committed": .stringConvertible(checkpoint.rowsCommitted)])
         }
         var exporter: EndpointExporter?
         do {

@@ -1,6 +1,5 @@
 import Export
 import Foundation
-import JSON
 
 /// The end-of-run table (stdout) and its JSON form.
 enum SummaryTable {

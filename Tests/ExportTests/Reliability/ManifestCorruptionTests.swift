@@ -1,7 +1,6 @@
 import ActiveCampaignMock
 import Foundation
 import Testing
-import JSON
 
 /// A corrupted or hand-edited `_manifest.json` (docs/manifest.md#reading-and-validation): refused with a message and exit 2, never
 /// overwritten, the `.bak` of the previous manifest kept; restoring the backup makes the next run work.
