@@ -442,13 +442,7 @@ final class EndpointExporter {
         let schema = tracker.schema
         var rewrites: [Rewrite] = []
         for file in files {
-            let path = context.outputDirectory + "/" + file.path
-            let reader: ParquetFileReader
-            do {
-                reader = try ParquetFileReader(path: path)
-            } catch {
-                throw ExportRun.CommittedFileUnreadable(path: path, purpose: "to give it the widened column types", reason: error)
-            }
+            let reader = try ExportRun.openCommitted(context.outputDirectory + "/" + file.path, purpose: "to give it the widened column types")
             guard let types = WidenedFileRewrite.widenedTypes(of: reader, schema: schema) else { continue }
             let columns = reader.schema.columns.enumerated().map { index, column in
                 types[index].map { Column(column.name, $0.columnType) } ?? column
@@ -486,13 +480,8 @@ final class EndpointExporter {
         guard !columns.isEmpty else { return changes }
         var lossy: Set<String> = []
         for file in await manifest.manifest.endpoints[endpoint]?.files ?? [] {
-            let path = context.outputDirectory + "/" + file.path
-            let reader: ParquetFileReader
-            do {
-                reader = try ParquetFileReader(path: path)
-            } catch {
-                throw ExportRun.CommittedFileUnreadable(path: path, purpose: "to check its integers before widening to DOUBLE", reason: error)
-            }
+            let reader = try ExportRun.openCommitted(
+                context.outputDirectory + "/" + file.path, purpose: "to check its integers before widening to DOUBLE")
             for (index, column) in reader.schema.columns.enumerated() where columns.contains(column.name) && column.type == .int64 {
                 for rowGroup in reader.metadata.rowGroups {
                     let statistics = rowGroup.columns[index].statistics

@@ -356,6 +356,15 @@ public enum ExportRun {
         }
     }
 
+    /// Opens a committed part file, or throws `CommittedFileUnreadable` saying what the run needed it for.
+    static func openCommitted(_ path: String, purpose: String) throws(CommittedFileUnreadable) -> ParquetFileReader {
+        do {
+            return try ParquetFileReader(path: path)
+        } catch {
+            throw CommittedFileUnreadable(path: path, purpose: purpose, reason: error)
+        }
+    }
+
     /// A committed part file the run must read and cannot: the endpoint stops rather than guess (resume would
     /// double its rows; a widening would leave it with the old type).
     struct CommittedFileUnreadable: Error, CustomStringConvertible {
