@@ -221,3 +221,15 @@ import Testing
         #expect(text.contains("SNAPPY") && text.contains("rows not shown") && text.contains("a: INT64"), "\(text)")
     }
 }
+
+/// A bare relative `--out` (no slash): the path checks and the folder creation find its parent (`.`).
+@Suite struct RelativeOutputTests {
+    @Test func aBareRelativeOutputFolderWorks() async throws {
+        try await ExportScenario.with("bare relative out", mock: MockConfiguration(contacts: 20, deals: 5)) { scenario in
+            let outcome = try await scenario.run(["run", "--out", "lake", "--endpoints", "tags", "--rate-limit", "100"])
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            #expect(FileManager.default.fileExists(atPath: scenario.workingDirectory + "/lake/_manifest.json"))
+            try? FileManager.default.removeItem(atPath: scenario.workingDirectory + "/lake")
+        }
+    }
+}

@@ -3,6 +3,15 @@ import Foundation
 import Glibc
 #endif
 
+/// The folder holding `path`: `"."` for a bare name, `"/"` for a top-level one. (Foundation's
+/// `deletingLastPathComponent` traps on a bare relative name such as `lake` on Linux.)
+public func parentFolder(of path: String) -> String {
+    var trimmed = Substring(path)
+    while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+    guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+    return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+}
+
 /// The few POSIX operations the commit protocol needs, with errors that name the path.
 enum FileSystem {
     struct Failure: Error, CustomStringConvertible {
@@ -36,7 +45,7 @@ enum FileSystem {
     /// Bytes an unprivileged writer may still use on the volume holding `path` (or its folder).
     static func freeBytes(near path: String) -> Int64? {
         var info = statvfs()
-        for candidate in [path, (path as NSString).deletingLastPathComponent] where statvfs(candidate, &info) == 0 {
+        for candidate in [path, parentFolder(of: path)] where statvfs(candidate, &info) == 0 {
             return Int64(info.f_bavail) * Int64(info.f_frsize)
         }
         return nil
@@ -83,7 +92,7 @@ enum FileSystem {
             throw failure
         }
         try rename(temporary, to: path)
-        try syncDirectory((path as NSString).deletingLastPathComponent)
+        try syncDirectory(parentFolder(of: path))
     }
 
     /// `mkdir -p` with the system's own errno in the error (Foundation's wraps it in codes of its own).
@@ -94,7 +103,7 @@ enum FileSystem {
             prefix += prefix.isEmpty || prefix.hasSuffix("/") ? String(component) : "/" + component
             if mkdir(prefix, 0o755) == 0 {
                 // The new folder's entry must survive a power loss as surely as the files renamed into it.
-                try syncDirectory((prefix as NSString).deletingLastPathComponent.isEmpty ? "." : (prefix as NSString).deletingLastPathComponent)
+                try syncDirectory(parentFolder(of: prefix))
                 continue
             }
             let code = errno

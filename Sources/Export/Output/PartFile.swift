@@ -116,14 +116,14 @@ enum Staging {
     /// that the next run deletes.
     static func withdraw(_ path: String, in directory: String) throws {
         let target = directory + "/" + stagedPath(path)
-        try FileSystem.createDirectory((target as NSString).deletingLastPathComponent)
+        try FileSystem.createDirectory(parentFolder(of: target))
         try FileSystem.rename(directory + "/" + path, to: target)
     }
 
     /// Renames a staged file into its partition (creating the folder) and makes the rename durable.
     static func publish(_ path: String, in directory: String) throws {
         let target = directory + "/" + publishedPath(path)
-        let folder = (target as NSString).deletingLastPathComponent
+        let folder = parentFolder(of: target)
         try FileSystem.createDirectory(folder)
         try FileSystem.rename(directory + "/" + stagedPath(path), to: target)
         try FileSystem.syncDirectory(folder)

@@ -1,3 +1,4 @@
+import Export
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -29,8 +30,7 @@ enum PathChecks {
             guard access(path, W_OK) == 0 else { throw problem(option, path, errno) }
             return
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        let parent = folder.isEmpty ? "." : folder
+        let parent = parentFolder(of: path)
         if let createdFolder, URL(fileURLWithPath: parent).standardizedFileURL == URL(fileURLWithPath: createdFolder).standardizedFileURL {
             return
         }
@@ -41,17 +41,16 @@ enum PathChecks {
 
     /// The nearest existing ancestor of a missing `path` must be a folder this process can write into.
     private static func checkCreatable(under path: String, option: String) throws {
-        var ancestor = (path as NSString).deletingLastPathComponent
+        var candidate = parentFolder(of: path)
         var info = stat()
         while true {
-            let candidate = ancestor.isEmpty ? "." : ancestor
             if stat(candidate, &info) == 0 {
                 guard info.st_mode & S_IFMT == S_IFDIR else { throw problem(option, candidate, ENOTDIR) }
                 guard access(candidate, W_OK | X_OK) == 0 else { throw problem(option, candidate, errno) }
                 return
             }
-            guard errno == ENOENT, !ancestor.isEmpty, ancestor != "/" else { throw problem(option, candidate, errno) }
-            ancestor = (ancestor as NSString).deletingLastPathComponent
+            guard errno == ENOENT, candidate != ".", candidate != "/" else { throw problem(option, candidate, errno) }
+            candidate = parentFolder(of: candidate)
         }
     }
 
