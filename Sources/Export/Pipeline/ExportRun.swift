@@ -73,11 +73,11 @@ public enum ExportRun {
         let lock = try OutputLock(directory: directory)
         defer { withExtendedLifetime(lock) {} }
         let store = try ManifestStore(directory: directory)
-        try checkLakeBeforeWriting(directory: directory, manifest: await store.manifest, options: options, locked: true)
+        let debrisFiles = try checkLakeBeforeWriting(directory: directory, manifest: await store.manifest, options: options, locked: true)
         let runID = makeRunID(options.startedAt)
         let startMicros = Int64((options.startedAt.timeIntervalSince1970 * 1_000_000).rounded())
         let date = UTCTimestamp.date(days: Int64((options.startedAt.timeIntervalSince1970 / 86_400).rounded(.down)))
-        try await removeDebris(in: directory, manifest: store.manifest, logger: logger)
+        try await removeDebris(debrisFiles, in: directory, manifest: store.manifest, logger: logger)
         try await store.update { [account = options.account] m in
             m.account = m.account ?? account
             m.runs.append(RunRecord(id: runID, startedAt: options.startedAt, status: "running"))
@@ -230,11 +230,13 @@ public enum ExportRun {
     /// The lake is this account's, and its manifest accounts for every part file (see `debris`).
     /// Without the lock, a run holding it may be writing files its manifest does not list yet: only what cannot
     /// change under a running export is checked then.
-    private static func checkLakeBeforeWriting(directory: String, manifest: Manifest, options: ExportOptions, locked: Bool) throws {
+    /// Returns the debris it found, for `removeDebris`.
+    @discardableResult
+    private static func checkLakeBeforeWriting(directory: String, manifest: Manifest, options: ExportOptions, locked: Bool) throws -> [String] {
         if let account = options.account, let bound = manifest.account, bound != account {
             throw AccountMismatch(directory: directory, lakeAccount: bound, runAccount: account)
         }
-        _ = try debris(in: directory, manifest: manifest, checkRuns: locked)
+        return try debris(in: directory, manifest: manifest, checkRuns: locked)
     }
 
     /// Files a crash left behind: hidden temporaries, and part files the manifest does not list but whose run it
@@ -282,8 +284,9 @@ public enum ExportRun {
         return debris
     }
 
-    /// Finishes an interrupted publication, then removes the debris.
-    private static func removeDebris(in directory: String, manifest: Manifest, logger: Logger) throws {
+    /// Finishes an interrupted publication, then removes `debris` (found under the lock; a staged file that the
+    /// publication renames is not among it).
+    private static func removeDebris(_ debris: [String], in directory: String, manifest: Manifest, logger: Logger) throws {
         let fm = FileManager.default
         // A run that stopped between switching the manifest to a new snapshot and renaming its files: finish it.
         for file in manifest.endpoints.values.flatMap(\.files) where !Staging.isStaged(file.path)
@@ -292,7 +295,7 @@ public enum ExportRun {
             try Staging.publish(file.path, in: directory)
             logger.notice("published a snapshot file of an interrupted run", metadata: ["file": "\(file.path)"])
         }
-        for path in try debris(in: directory, manifest: manifest) {
+        for path in debris {
             do {
                 try FileSystem.removeFile(directory + "/" + path)
                 logger.notice("removed debris of an interrupted run", metadata: ["file": "\(path)"])

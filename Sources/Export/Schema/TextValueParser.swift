@@ -71,8 +71,8 @@ enum TextValueParser {
             }
             return nil
         }
-        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year, month) else { return nil }
-        let days = daysFromCivil(year, month, day)
+        guard (1...12).contains(month), day >= 1, day <= UTCTimestamp.daysInMonth(year: year, month: month) else { return nil }
+        let days = UTCTimestamp.days(year: year, month: month, day: day)
         if s.count == 10 { return .date(days: Int32(days)) }
         guard s.count >= 19, s[10] == UInt8(ascii: " ") || s[10] == UInt8(ascii: "T"),
             let hour = digits(s, 11, 2), s[13] == UInt8(ascii: ":"), let minute = digits(s, 14, 2),
@@ -119,24 +119,5 @@ enum TextValueParser {
             value = value * 10 + Int(d)
         }
         return value
-    }
-
-    private static func daysInMonth(_ year: Int, _ month: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil).
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }

@@ -1,3 +1,4 @@
+import Export
 import Foundation
 
 /// `--anchor-date` / `anchor_date`: an ISO 8601 date or date-time, parsed exactly. Anything else (extra text,
@@ -38,9 +39,9 @@ enum AnchorDate {
             return true
         }
         guard let year = digits(4), take("-"), let month = digits(2), take("-"), let day = digits(2),
-            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+            (1...12).contains(month), (1...UTCTimestamp.daysInMonth(year: year, month: month)).contains(day)
         else { return nil }
-        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        var seconds = Double(UTCTimestamp.days(year: year, month: month, day: day)) * 86_400
         guard i < b.count else { return Parsed(date: Date(timeIntervalSince1970: seconds), assumedUTC: false) }
         guard take("T") || take("t"), let hour = digits(2), take(":"), let minute = digits(2), hour < 24, minute < 60 else { return nil }
         seconds += Double(hour * 3600 + minute * 60)
@@ -74,23 +75,5 @@ enum AnchorDate {
         guard i == b.count else { return nil }
         seconds -= sign * Double(offsetHours * 3600 + offsetMinutes * 60)
         return Parsed(date: Date(timeIntervalSince1970: seconds), assumedUTC: false)
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
