@@ -26,7 +26,7 @@ actor ManifestStore {
     /// The manifest of `directory` (an empty one when there is none yet), validated.
     static func read(directory: String) throws -> Manifest {
         let path = directory + "/" + fileName
-        guard let data = FileManager.default.contents(atPath: path) else { return Manifest() }
+        guard let data = try FileSystem.contentsIfPresent(path) else { return Manifest() }
         struct VersionProbe: Decodable { var version: Int? }
         guard let probe = try? JSONDecoder().decode(VersionProbe.self, from: data) else {
             throw Invalid(path: path, reason: "it is not valid JSON (truncated or hand-edited?)")
@@ -51,7 +51,7 @@ actor ManifestStore {
         next.version = Manifest.currentVersion  // an older readable version is written in the current format
         let result = change(&next)
         let data = try Self.encoder.encode(next)
-        if let previous = FileManager.default.contents(atPath: path) {
+        if let previous = try FileSystem.contentsIfPresent(path) {
             try FileSystem.writeAtomically(previous, to: path + ".bak")
         }
         try FileSystem.writeAtomically(data, to: path)

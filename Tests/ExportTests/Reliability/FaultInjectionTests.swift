@@ -5,82 +5,205 @@ import Foundation
 import Testing
 
 /// System calls of the commit path made to fail one at a time by strace's fault injection (`-e inject=…`), on a
-/// fresh lake and on a lake with an earlier same-day run. After each injected run, and again after one clean
-/// run: the exit code is a documented one (no crash), the manifest parses and lists only files that exist,
-/// every visible file is readable, no record is doubled, and a run that said it succeeded lost nothing; the
-/// clean run then has every record exactly once and leaves no temporaries behind.
+/// fresh lake, on a lake with an earlier same-day run, and on lakes resuming a backfill from a checkpoint (deals,
+/// offset-paged; contacts, keyset-paged). After each injected run, and again after one clean run: the exit code is
+/// a documented one (no crash, no hang), a failure names the system's reason, the manifest parses and lists only
+/// files that exist, every visible file is readable, no record is doubled, nothing committed before the injected
+/// run is lost, and a run that said it succeeded lost nothing; the clean run then has every record exactly once and
+/// leaves no temporaries behind.
 ///
 /// `make test` sweeps the calls that only the commit path makes (rename, unlink, fsync, mkdir) and the manifest's
-/// own open and write; `make stress` adds read, pwrite64 and ftruncate, more errnos and more occurrences.
+/// own open and write; `make stress` adds read, pwrite64, ftruncate, every open, more errnos and more occurrences.
+/// The reproductions of the defects that such a sweep once found, one injected call each, run in both.
 @Suite(.serialized) struct FaultInjectionTests {
+    /// Where a fault lands: every call of its kind, or only calls on one file of the lake.
+    enum Target: CustomStringConvertible, Sendable {
+        case everywhere
+        /// A path relative to the lake.
+        case file(String)
+        /// The first part file committed by the run that left the checkpoint.
+        case firstCommittedFile
+        /// A copy of a committed part file planted as the unlisted part of the run that left the checkpoint,
+        /// as a run killed between renaming a part in and recording it leaves one.
+        case plantedDebris
+        /// The part file of the earlier run's `tags` snapshot (replaced by the injected run).
+        case previousTagsSnapshot
+
+        var description: String {
+            switch self {
+            case .everywhere: ""
+            case .file(let path): " on \(path)"
+            case .firstCommittedFile: " on the first committed file"
+            case .plantedDebris: " on the interrupted run's debris"
+            case .previousTagsSnapshot: " on the previous tags snapshot"
+            }
+        }
+    }
+
     struct Fault: CustomStringConvertible, Sendable {
         var syscall: String
         var errno: String
         var when: Int
-        /// Only calls on this path (relative to the lake) count, when set.
-        var path: String?
-        var description: String { "\(syscall)=\(errno)#\(when)" + (path.map { " on \($0)" } ?? "") }
+        var target: Target = .everywhere
+        var description: String { "\(syscall)=\(errno)#\(when)\(target)" }
+    }
+
+    /// The lake the injected run starts from.
+    enum LakeState: String, CaseIterable, CustomStringConvertible, Sendable {
+        case fresh = "fresh lake"
+        case sameDayRun = "lake with an earlier same-day run"
+        case resumedOffsetPaged = "lake resuming a deals backfill (offset-paged)"
+        case resumedKeyset = "lake resuming a contacts backfill (keyset-paged)"
+
+        var description: String { rawValue }
+
+        /// The resumed endpoint, for the resumed states.
+        var resumedEndpoint: String? {
+            switch self {
+            case .fresh, .sameDayRun: nil
+            case .resumedOffsetPaged: "deals"
+            case .resumedKeyset: "contacts"
+            }
+        }
+
+        var endpoints: [String] { ["tags", resumedEndpoint ?? "contacts"] }
+
+        /// Small for the fresh and same-day lakes; for the resumed ones, a backfill that a 403 on its sixth page
+        /// stops (a 403 is not retried) after checkpoints have committed files.
+        var mock: MockConfiguration {
+            guard let resumed = resumedEndpoint else { return MockConfiguration(contacts: 120, deals: 5) }
+            var mock = MockConfiguration(contacts: resumed == "contacts" ? 1_000 : 20, deals: resumed == "deals" ? 1_000 : 5)
+            mock.faults = [MockFaultRule(path: resumed, requests: 5..<6, fault: .status(403))]
+            return mock
+        }
     }
 
     static let strace = "/usr/bin/strace"
-    static let endpoints = ["tags", "contacts"]
 
-    static var sweep: [(syscall: String, path: String?)] {
-        var calls: [(String, String?)] = [("rename", nil), ("unlink", nil), ("fsync", nil), ("mkdir", nil),
-                                          ("openat", "_manifest.json"), ("write", "_manifest.json.tmp")]
-        if StressScale.isStress { calls += [("read", "_manifest.json"), ("pwrite64", nil), ("ftruncate", nil), ("openat", nil)] }
+    static var sweep: [(syscall: String, target: Target)] {
+        var calls: [(String, Target)] = [("rename", .everywhere), ("unlink", .everywhere), ("fsync", .everywhere), ("mkdir", .everywhere),
+                                         ("openat", .file(ManifestStore.fileName)), ("write", .file(ManifestStore.fileName + ".tmp"))]
+        if StressScale.isStress {
+            calls += [("read", .file(ManifestStore.fileName)), ("pwrite64", .everywhere), ("ftruncate", .everywhere), ("openat", .everywhere)]
+        }
         return calls
     }
     static var errnos: [String] { StressScale.isStress ? ["EIO", "ENOSPC", "EDQUOT"] : ["EIO"] }
     static var occurrences: ClosedRange<Int> { 1...StressScale.count(fast: 3, stress: 10) }
 
-    @Test(arguments: [false, true])
-    func everyInjectedFailureLeavesALakeThatReadersTrust(existingLake: Bool) async throws {
+    @Test(arguments: LakeState.allCases)
+    func everyInjectedFailureLeavesALakeThatReadersTrust(state: LakeState) async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.strace), "strace is missing: .ci/run installs it (apt-get install strace)")
         var tried = 0, fired = 0, exitCodes: [Int32: Int] = [:]
         var problems: [String] = []
-        for (syscall, path) in Self.sweep {
+        var perCall: [String: (tried: Int, fired: Int)] = [:]
+        for (syscall, target) in Self.sweep {
             for errno in Self.errnos {
-                for when in Self.occurrences {
-                    let fault = Fault(syscall: syscall, errno: errno, when: when, path: path)
-                    let result = try await Self.tryFault(fault, existingLake: existingLake)
+                // The resumed lakes take longer to set up: the fast subset tries fewer occurrences there.
+                for when in state.resumedEndpoint == nil || StressScale.isStress ? Self.occurrences : 1...2 {
+                    let fault = Fault(syscall: syscall, errno: errno, when: when, target: target)
+                    let result = try await Self.tryFault(fault, on: state)
                     tried += 1
                     if result.fired { fired += 1 }
+                    let key = "\(syscall)/\(errno)"
+                    perCall[key, default: (0, 0)].tried += 1
+                    if result.fired { perCall[key, default: (0, 0)].fired += 1 }
                     exitCodes[result.status, default: 0] += 1
                     problems += result.problems.map { "\(fault): \($0)" }
                 }
             }
         }
-        let lake = existingLake ? "lake with an earlier same-day run" : "fresh lake"
+        let calls = perCall.keys.sorted().map { "\($0) \(perCall[$0]!.fired)/\(perCall[$0]!.tried)" }.joined(separator: ", ")
         ReliabilityResults.record(ReliabilityResult(
-            scenario: "injected system-call failures, \(lake)", tries: tried, tally: LakeTally(problems: problems),
-            exitCodes: [exitCodes.keys.sorted()], note: "\(fired) of \(tried) injections fired (\(Self.sweep.map(\.syscall).joined(separator: ", ")); \(Self.errnos.joined(separator: "/")))"))
+            scenario: "injected system-call failures, \(state)", tries: tried, tally: LakeTally(problems: problems),
+            exitCodes: [exitCodes.keys.sorted()], note: "\(fired) of \(tried) injections fired (fired/tried per call and errno: \(calls))"))
         #expect(problems.isEmpty, "\(problems.prefix(20).joined(separator: "\n"))")
         #expect(fired >= tried / 3, "only \(fired) of \(tried) injections fired: the sweep does not reach the commit path")
     }
 
+    // MARK: The reproductions (issue: a failed system call is reported truthfully)
+
+    /// A resumed offset-paged endpoint re-reads its committed ids; a committed file that fails to open must fail
+    /// the endpoint, naming the file, instead of committing its rows again.
+    @Test func aCommittedFileThatFailsToOpenOnResumeFailsTheEndpoint() async throws {
+        let result = try await Self.tryFault(Fault(syscall: "openat", errno: "EIO", when: 1, target: .firstCommittedFile), on: .resumedOffsetPaged)
+        #expect(result.fired, "the injection did not fire")
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains(result.targetPath ?? "?") && result.stderr.contains("Input/output error"), "\(result.stderr)")
+        #expect(result.problems.isEmpty, "\(result.problems)")
+    }
+
+    /// The previous same-day snapshot that cannot be deleted must not stay visible beside the new one.
+    @Test func aPreviousSnapshotThatCannotBeDeletedIsNotSeenTwice() async throws {
+        let result = try await Self.tryFault(Fault(syscall: "unlink", errno: "EIO", when: 1, target: .previousTagsSnapshot), on: .sameDayRun)
+        #expect([0, 1].contains(result.status), "\(result.stderr)")
+        #expect(result.problems.isEmpty, "\(result.problems)")
+    }
+
+    /// Debris of an interrupted run that cannot be deleted is moved out of view or stops the run; the log never
+    /// claims a removal that did not happen.
+    @Test func debrisThatCannotBeDeletedIsNeitherSeenNorReportedRemoved() async throws {
+        let result = try await Self.tryFault(Fault(syscall: "unlink", errno: "EIO", when: 1, target: .plantedDebris), on: .resumedKeyset)
+        #expect(result.fired, "the injection did not fire")
+        #expect(!result.stderr.contains("removed debris"), "\(result.stderr)")
+        #expect(result.problems.isEmpty, "\(result.problems)")
+    }
+
+    /// Every rename of a run replacing a same-day snapshot, failed in turn: the previous snapshot stays readable,
+    /// the manifest lists only files that exist, and the message does not claim what is not true.
+    @Test func aFailedPublishRenameLeavesThePreviousSnapshotReadable() async throws {
+        var problems: [String] = []
+        for when in 1...6 {
+            let result = try await Self.tryFault(Fault(syscall: "rename", errno: "EIO", when: when), on: .sameDayRun)
+            problems += result.problems.map { "rename#\(when): \($0)" }
+            if result.status != 0 && result.stderr.contains("intact") && !result.stderr.contains("Input/output error") {
+                problems.append("rename#\(when): claims the lake is intact without naming the failure: \(result.stderr.suffix(300))")
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
+    // MARK: One injected run
+
     struct Result {
         var status: Int32
         var fired: Bool
+        var stderr: String
+        var targetPath: String?
         var problems: [String]
     }
 
-    static func tryFault(_ fault: Fault, existingLake: Bool) async throws -> Result {
-        try await ExportScenario.with("fault \(fault)", mock: MockConfiguration(contacts: 120, deals: 5)) { scenario in
+    static func tryFault(_ fault: Fault, on state: LakeState) async throws -> Result {
+        try await ExportScenario.with("fault \(fault) \(state)", mock: state.mock) { scenario in
+            let endpoints = state.endpoints
             let arguments = scenario.runArguments(endpoints, ["--checkpoint-interval", "0.001"])
-            if existingLake {
+            func setupFailed(_ why: String) -> Result { Result(status: -1, fired: false, stderr: "", problems: ["setup: \(why)"]) }
+            if state != .fresh {
                 let first = try await scenario.run(arguments)
-                guard first.status == 0 else { return Result(status: first.status, fired: false, problems: ["setup run failed: \(first.stderr)"]) }
+                if let resumed = state.resumedEndpoint {
+                    let checkpointed = try scenario.manifest().endpoints[resumed]
+                    guard first.status == 1, checkpointed?.checkpoint != nil, checkpointed?.files.count ?? 0 >= 2 else {
+                        return setupFailed("the first run (exit \(first.status)) left no checkpoint with two committed files of \(resumed): \(first.stderr.suffix(300))")
+                    }
+                } else if first.status != 0 {
+                    return setupFailed("the first run failed: \(first.stderr.suffix(300))")
+                }
             }
+            let before = state == .fresh ? LakeTally() : try await scenario.tally(endpoints)
+            guard let targetPath = try resolve(fault.target, in: scenario, state: state) else {
+                return setupFailed("no file for the target\(fault.target)")
+            }
+
             let traceLog = scenario.lake + "-strace.log"
             var straceArguments = ["-f", "-qq", "-o", traceLog, "-e", "trace=\(fault.syscall)", "-e", "inject=\(fault.syscall):error=\(fault.errno):when=\(fault.when)"]
-            if let path = fault.path { straceArguments += ["-P", scenario.lake + "/" + path] }
+            if let path = targetPath.isEmpty ? nil : targetPath { straceArguments += ["-P", scenario.lake + "/" + path] }
             let outcome = try await LakeHarness.runSeparately(
                 strace, straceArguments + ["--", LakeHarness.cli] + arguments, environment: scenario.environment,
                 in: scenario.workingDirectory, timeLimit: .seconds(120))
             scenario.expectKeyAbsent(outputs: ["stdout": outcome.stdout, "stderr": outcome.stderr])
             let fired = ((try? String(contentsOfFile: traceLog, encoding: .utf8)) ?? "").contains("(INJECTED)")
             try? FileManager.default.removeItem(atPath: traceLog)
+
             var problems: [String] = []
             if ![0, 1, 2].contains(outcome.status) || outcome.crashed || outcome.stderr.contains("Fatal error") {
                 problems.append("exit \(outcome.status)\(outcome.crashed ? " (signal)" : ""): \(outcome.stderr.suffix(300))")
@@ -89,21 +212,56 @@ import Testing
             if outcome.status != 0 && outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && outcome.stdout.isEmpty {
                 problems.append("exit \(outcome.status) with no message")
             }
-            problems += try await audit(scenario, requireComplete: outcome.status == 0, label: "after the injected run")
+            if fired && outcome.status != 0 && !outcome.stderr.contains(reason(of: fault.errno)) {
+                problems.append("exit \(outcome.status) without the system's reason (\(reason(of: fault.errno))): \(outcome.stderr.suffix(300))")
+            }
+            problems += try await audit(scenario, endpoints, requireComplete: outcome.status == 0, before: before, label: "after the injected run")
             let clean = try await scenario.run(scenario.runArguments(endpoints))
             if clean.status != 0 { problems.append("the clean run after it exits \(clean.status): \(clean.stderr.suffix(300))") }
-            problems += try await audit(scenario, requireComplete: true, label: "after the clean run")
+            problems += try await audit(scenario, endpoints, requireComplete: true, before: before, label: "after the clean run")
             let leftovers = (FileManager.default.subpaths(atPath: scenario.lake) ?? []).filter {
                 $0.hasSuffix(".tmp") || ($0.hasPrefix(Staging.folder + "/") && $0.hasSuffix(".parquet"))
             }
             if !leftovers.isEmpty { problems.append("leftovers after the clean run: \(leftovers.prefix(3))") }
-            return Result(status: outcome.status, fired: fired, problems: problems)
+            return Result(status: outcome.status, fired: fired, stderr: outcome.stderr, targetPath: targetPath, problems: problems)
+        }
+    }
+
+    /// The path `-P` restricts the fault to ("" for every call), or nil when the lake has no such file. Plants the
+    /// debris that `.plantedDebris` names.
+    static func resolve(_ target: Target, in scenario: ExportScenario, state: LakeState) throws -> String? {
+        let manifest = try scenario.manifest()
+        switch target {
+        case .everywhere:
+            return ""
+        case .file(let path):
+            return path
+        case .firstCommittedFile:
+            return state.resumedEndpoint.flatMap { manifest.endpoints[$0]?.files.first?.path }
+        case .previousTagsSnapshot:
+            return manifest.endpoints["tags"]?.files.first?.path
+        case .plantedDebris:
+            guard let resumed = state.resumedEndpoint, let committed = manifest.endpoints[resumed]?.files.last?.path else { return nil }
+            // The same run's next part number: a file of a run the manifest knows, which it does not list.
+            let debris = committed.replacingOccurrences(of: #"-\d{5}\.parquet$"#, with: "-09999.parquet", options: .regularExpression)
+            try FileManager.default.copyItem(atPath: scenario.lake + "/" + committed, toPath: scenario.lake + "/" + debris)
+            return debris
+        }
+    }
+
+    /// The words `strerror` gives for an injected errno (EDQUOT: ours, as the run says it).
+    static func reason(of errno: String) -> String {
+        switch errno {
+        case "EIO": "Input/output error"
+        case "ENOSPC": "No space left on device"
+        case "EDQUOT": "quota exceeded"
+        default: errno
         }
     }
 
     /// The manifest parses and lists only existing files; visible files are readable and hold no record twice;
-    /// `requireComplete`: every record the mock serves is there.
-    static func audit(_ scenario: ExportScenario, requireComplete: Bool, label: String) async throws -> [String] {
+    /// nothing readers saw `before` is lost; `requireComplete`: every record the mock serves is there.
+    static func audit(_ scenario: ExportScenario, _ endpoints: [String], requireComplete: Bool, before: LakeTally, label: String) async throws -> [String] {
         var problems: [String] = []
         let manifest: Manifest
         do {
@@ -119,6 +277,9 @@ import Testing
         let tally = try await scenario.tally(endpoints)
         if tally.unreadableFiles > 0 || tally.duplicated > 0 || tally.unexpected > 0 || (requireComplete && !tally.isExactlyOnce) {
             problems.append("\(label): \(tally.summary)")
+        }
+        if tally.found - tally.duplicated < before.found - before.duplicated {
+            problems.append("\(label): readers see \(tally.found - tally.duplicated) distinct records, fewer than the \(before.found - before.duplicated) committed before the injected run")
         }
         return problems
     }
