@@ -30,7 +30,7 @@ venv: $(VENV_STAMP)
 $(VENV_STAMP): Tests/Interop/requirements.txt
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tests/Interop/requirements.txt
-	$(PYTHON) -c "import pyarrow, duckdb, polars, fastparquet"
+	$(PYTHON) -c "import pyarrow, duckdb, polars, fastparquet, pyte"
 	touch $(VENV_STAMP)
 
 # Benchmarks (never part of `make test`): release build, peers from the same venv, one table.

@@ -100,22 +100,26 @@ final class EndpointExporter {
 
     /// Consumes every batch, committing part files as it goes; then finalizes the endpoint.
     func run<Source: AsyncSequence>(_ source: Source) async throws where Source.Element == RecordBatch {
+        var records = 0
+        var total: Int?
+        func report(_ state: ExportProgress.State) {
+            context.progress?(ExportProgress(endpoint: endpoint, records: records, total: total, filesCommitted: filesCommitted, state: state))
+        }
         do {
-            var records = 0
-            var total: Int?
             for try await batch in source {
                 try Task.checkCancellation()
                 try await consume(batch)
                 records += batch.records.count
                 total = total ?? batch.total  // the first page's total: later ones may count only what is left
-                context.progress?(ExportProgress(endpoint: endpoint, records: records, total: total, filesCommitted: filesCommitted, finished: false))
+                report(.running)
             }
             // A cancelled sequence may just end (the read-ahead buffer does): that is no proof the listing is
             // complete, and finishing would move the watermark past records never read.
             try Task.checkCancellation()
             try await finish()
-            context.progress?(ExportProgress(endpoint: endpoint, records: records, total: total, filesCommitted: filesCommitted, finished: true))
+            report(.succeeded)
         } catch {
+            report(error is CancellationError || Task.isCancelled ? .cancelled : .failed)
             part?.abandon()
             part = nil
             throw error

@@ -172,7 +172,7 @@ public enum ExportRun {
             try await running.run(source.batches(for: endpoint, window: window, resumeFrom: resumeFrom))
         } catch is CancellationError {
             result.status = .cancelled
-            result.error = "cancelled; committed files are kept and the next run resumes from the last checkpoint"
+            result.error = "committed files are kept and the next run resumes from the last checkpoint"
         } catch {
             result.status = .failed
             result.error = "\(error)"

@@ -68,5 +68,9 @@ public struct ExportProgress: Sendable {
     /// `meta.total` of the listing, when the source reports it.
     public var total: Int?
     public var filesCommitted: Int
-    public var finished: Bool
+    public var state: State
+
+    public enum State: Sendable {
+        case running, succeeded, failed, cancelled
+    }
 }

@@ -135,7 +135,7 @@ struct RunCommand: AsyncParsableCommand {
                 var options = options
                 var redraw: Task<Void, Never>?
                 let watchdog = StallWatchdog(limit: stallLimit)
-                let display = progress ? ProgressDisplay(statistics: { client.statistics }) : nil
+                let display = progress ? ProgressDisplay(endpoints: options.endpoints.map(\.name), statistics: { client.statistics }) : nil
                 options.progress = { progress in
                     watchdog.touch()
                     display?.update(progress)

@@ -36,7 +36,9 @@ final class StallWatchdog: Sendable {
             group.addTask { try await work() }
             group.addTask { [self] in
                 while true {
-                    try await Task.sleep(for: .seconds(1))
+                    // Cancelled (Ctrl-C, or the work is done): the watchdog ends quietly, and the work's own result,
+                    // a summary that says which endpoints were cancelled, is what the group returns.
+                    guard (try? await Task.sleep(for: .seconds(1))) != nil else { return nil }
                     let count = activityCount()
                     let changed = lastCount.withLock { last in
                         defer { last = count }

@@ -1,11 +1,28 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// Messages to stderr that never stop the job: a full log disk, `2>/dev/full` or a closed pipe loses the
 /// message, not the run (FileHandle's `write` traps on such errors).
 enum StandardError {
+    /// While a live progress display owns the bottom of the terminal, it writes messages above itself.
+    private static let overlay = Mutex<(@Sendable (String) -> Void)?>(nil)
+
+    static func setOverlay(_ writer: (@Sendable (String) -> Void)?) {
+        overlay.withLock { $0 = writer }
+    }
+
     static func write(_ text: String) {
+        if let writer = overlay.withLock({ $0 }) {
+            writer(text)
+        } else {
+            writeDirectly(text)
+        }
+    }
+
+    /// Bypasses the overlay (the display itself).
+    static func writeDirectly(_ text: String) {
         var bytes = Array(text.utf8)
         var offset = 0
         bytes.withUnsafeMutableBytes { raw in

@@ -7,8 +7,12 @@ enum SummaryTable {
         let header = ["endpoint", "mode", "status", "rows", "files", "bytes", "requests", "retries", "429s", "time", "watermark"]
         let rows = summary.results.map(cells)
         var out = TextTable.lines(header: header, rows: rows, rule: true)
-        for r in summary.results where r.error != nil {
+        for r in summary.results where r.error != nil && r.status != .cancelled {
             out.append("\(r.endpoint): \(r.error!)")
+        }
+        // One explanation for every endpoint the signal stopped: the status column already names them.
+        if let stopped = summary.results.first(where: { $0.status == .cancelled }), let reason = stopped.error {
+            out.append("stopped by a signal: \(reason)")
         }
         if let r = summary.requests {
             out.append("requests \(r.requests), retries \(r.retries), rate limited (429) \(r.rateLimited), failed \(r.failures)")
