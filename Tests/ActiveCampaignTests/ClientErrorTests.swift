@@ -1,4 +1,4 @@
-import ActiveCampaign
+@testable import ActiveCampaign
 import ActiveCampaignMock
 import Foundation
 import Testing
@@ -87,9 +87,19 @@ extension ClientAgainstMockTests {
             try await withClient(baseURL: "http://127.0.0.1:1", configuration: configuration) { client in
                 let error = await #expect(throws: ActiveCampaignError.self) { try await client.checkCredentials() }
                 #expect(error?.kind == .connection)
-                #expect(error?.description.contains("could not reach 127.0.0.1:1; check ACTIVECAMPAIGN_BASE_URL") == true)
-                #expect(error?.description.contains("failed after 2 attempts") == true)
+                let text = error?.description ?? ""
+                #expect(text.contains("could not reach 127.0.0.1:1 (2 attempts): connection refused (nothing listens on that port); check ACTIVECAMPAIGN_BASE_URL"), "\(text)")
+                #expect(!text.contains("errno") && !text.contains("error set"), "NIO's internal wording: \(text)")
             }
+        }
+
+        /// The key is replaced wherever it appears; a key too short to be real only where it stands alone.
+        @Test(arguments: [
+            ("0123456789abcdef0123", "key=0123456789abcdef0123&x=1 x0123456789abcdef0123y", "key=<redacted>&x=1 x<redacted>y"),
+            ("k", "check the key k, api_key=k&", "check the key <redacted>, api_key=<redacted>&"),
+        ])
+        func redactionReplacesTheKeyButNotWordsContainingAShortOne(key: String, text: String, expected: String) {
+            #expect(ActiveCampaignClient.redacting(key, in: text) == expected)
         }
     }
 }

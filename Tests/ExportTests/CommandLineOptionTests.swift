@@ -127,7 +127,8 @@ import Testing
         let started = ContinuousClock.now
         let (status, output) = try await LakeHarness.run(LakeHarness.cli, ["run", "--out", folder + "/lake", "--endpoints", "tags"], environment: account)
         #expect(status == 2, "\(output)")
-        #expect(output.contains("127.0.0.1:9") && output.contains("before writing anything"), "\(output)")
+        #expect(output.contains("could not reach 127.0.0.1:9") && output.contains("connection refused") && output.contains("before writing anything"), "\(output)")
+        #expect(!output.contains("errno"), "NIO's internal wording: \(output)")
         #expect(ContinuousClock.now - started < .seconds(5))
         #expect(!FileManager.default.fileExists(atPath: folder + "/lake"))
     }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 import JSON
 
@@ -150,7 +151,35 @@ extension ActiveCampaignClient {
         if error is HTTPClientError, (error as? HTTPClientError) == .remoteConnectionClosed {
             return AttemptFailure(label: "connection closed", text: "the server closed the connection")
         }
-        return AttemptFailure(label: "connection error", text: "connection error: \(error)", isConnectionFailure: true)
+        return AttemptFailure(label: "connection error", text: connectionFailureReason(error), isConnectionFailure: true)
+    }
+
+    /// What went wrong before any HTTP response, in the system's words (NIO's own descriptions nest several
+    /// error types and print errno numbers).
+    static func connectionFailureReason(_ error: any Error) -> String {
+        func reason(errno code: Int32) -> String {
+            let text = String(cString: strerror(code)).lowercased()
+            switch code {
+            case ECONNREFUSED: return "\(text) (nothing listens on that port)"
+            case ENETUNREACH, EHOSTUNREACH: return "\(text) (no route to the host: offline, or a firewall?)"
+            default: return text
+            }
+        }
+        let unresolved = "the host name does not resolve (DNS lookup failed: a typo in the account name?)"
+        switch error {
+        case let io as IOError:
+            return reason(errno: io.errnoCode)
+        case let connection as NIOConnectionError:
+            if let io = connection.connectionErrors.lazy.compactMap({ $0.error as? IOError }).first { return reason(errno: io.errnoCode) }
+            if connection.connectionErrors.isEmpty && (connection.dnsAError != nil || connection.dnsAAAAError != nil) { return unresolved }
+        case is SocketAddressError:
+            return unresolved
+        case let client as HTTPClientError where client == .connectTimeout:
+            return "the connection timed out"
+        default:
+            break
+        }
+        return "connection error: \(error)"
     }
 
     /// A 2xx body must be a JSON object, and hold the records array when one is expected. Empty and truncated
@@ -227,12 +256,13 @@ extension ActiveCampaignClient {
         }
         let tally = labels.map { "\($0) ×\(counts[$0]!)" }.joined(separator: ", ")
         let last = failures.last!
-        var message = "\(request) failed after \(failures.count) attempts: last error \(last.text) (\(tally))"
+        let attempts = failures.count == 1 ? "1 attempt" : "\(failures.count) attempts"
         if failures.allSatisfy(\.isConnectionFailure) {
-            message +=
-                " — could not reach \(credentials.hostDescription); check ACTIVECAMPAIGN_BASE_URL (expected \(Credentials.expectedBaseURLShape))"
+            let message = "\(request): could not reach \(credentials.hostDescription) (\(attempts)): \(last.text); "
+                + "check ACTIVECAMPAIGN_BASE_URL (expected \(Credentials.expectedBaseURLShape)) and the network"
             return ActiveCampaignError(kind: .connection, request: request, message: redacted(message))
         }
+        var message = "\(request) failed after \(attempts): last error \(last.text) (\(tally))"
         if failures.allSatisfy({ $0.status == 429 }) {
             // The account's 5 requests/s are shared with every other client of it: ours must ask for less.
             let elapsed = ContinuousClock.now - createdAt
@@ -267,6 +297,25 @@ extension ActiveCampaignClient {
 
     /// Whatever a server or library echoes, the API key never leaves in a message.
     func redacted(_ text: String) -> String {
-        text.replacingOccurrences(of: credentials.apiKey, with: "<redacted>")
+        Self.redacting(credentials.apiKey, in: text)
+    }
+
+    /// `text` with every occurrence of `key` replaced. A key too short to be a real one (the API's are 72
+    /// characters) is replaced only where it stands alone, not inside a longer word: a test key "k" must not turn
+    /// "check" into "chec<redacted>".
+    static func redacting(_ key: String, in text: String) -> String {
+        guard !key.isEmpty, text.contains(key) else { return text }
+        guard key.count < 16 else { return text.replacingOccurrences(of: key, with: "<redacted>") }
+        func isWordCharacter(_ c: Character?) -> Bool { c.map { $0.isLetter || $0.isNumber } ?? false }
+        var result = ""
+        var rest = Substring(text)
+        while let range = rest.range(of: key) {
+            let before = range.lowerBound > text.startIndex ? text[text.index(before: range.lowerBound)] : nil
+            let after = range.upperBound < text.endIndex ? text[range.upperBound] : nil
+            result += rest[..<range.lowerBound]
+            result += isWordCharacter(before) || isWordCharacter(after) ? String(rest[range]) : "<redacted>"
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
     }
 }
