@@ -71,8 +71,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            plugins: ["BuildCommit"]
         ),
+        // Writes the git commit of the build into the CLI (`--version`, the files' `created_by`).
+        .plugin(name: "BuildCommit", capability: .buildTool()),
         // The fuzzer (README.md, section 'Reliability'): checks shared by its release executable (`make fuzz`) and the test suite.
         .target(
             name: "ExportFuzzing",

@@ -13,8 +13,9 @@ struct ACExport: AsyncParsableCommand {
     static let buildKind = "release"
     #endif
 
-    /// The Parquet files' `created_by`: parquet-java's parseable form, naming this build.
-    static let createdBy = "ac-export version \(version) (build \(buildKind))"
+    /// The Parquet files' `created_by`: parquet-java's parseable form ("NAME version X (build …)"), naming this
+    /// build: the configuration and the git commit (`buildCommit`, written by the BuildCommit plugin).
+    static let createdBy = "ac-export version \(version) (build \(buildKind) \(buildCommit))"
 
     static let configuration = CommandConfiguration(
         commandName: "ac-export",
@@ -24,7 +25,7 @@ struct ACExport: AsyncParsableCommand {
             Credentials come from --api-key/--base-url or ACTIVECAMPAIGN_API_KEY/ACTIVECAMPAIGN_BASE_URL;
             with neither, `run` stops; `run --demo` exports the built-in demo account served by the local mock API.
             """,
-        version: version,
+        version: "\(version) (build \(buildKind) \(buildCommit))",
         subcommands: [
             RunCommand.self, ConvertCommand.self, StatusCommand.self, InspectCommand.self, EndpointsCommand.self, CheckCommand.self,
             ConfigCommand.self, MockCommand.self,

@@ -206,8 +206,17 @@ import Testing
         #expect(text.contains("cdate=2024-03-14T14:41:27Z") && text.contains("seen=2024-03-14T09:41:27 ") && text.contains("birthday=1990-07-01"), "\(text)")
         #expect(text.contains("min 2024-03-14T14:41:27Z") && text.contains("note=" + String(repeating: "x", count: 59) + "…"), "\(text)")
         let (_, json) = try await LakeHarness.run(LakeHarness.cli, ["inspect", path, "--json"])
-        let row = ((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["rows"] as? [[String: Any]])?.first
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let row = (object?["rows"] as? [[String: Any]])?.first
         #expect(row?["id"] as? Int == 1 && row?["cdate"] as? String == "2024-03-14T14:41:27Z" && row?["note"] as? String == long, "\(String(describing: row))")
+
+        // created_by names the build: the configuration and the commit of this checkout (as --version does).
+        let (gitStatus, head) = try await LakeHarness.run("/usr/bin/git", ["-C", LakeHarness.repositoryRoot.path, "rev-parse", "--short=12", "HEAD"])
+        let commit = gitStatus == 0 ? head.trimmingCharacters(in: .whitespacesAndNewlines) : "unknown"
+        let createdBy = object?["created_by"] as? String ?? ""
+        #expect(createdBy.hasPrefix("ac-export version ") && createdBy.contains("(build debug \(commit)"), "\(createdBy), HEAD \(commit)")
+        let (_, version) = try await LakeHarness.run(LakeHarness.cli, ["--version"])
+        #expect(createdBy.contains(version.trimmingCharacters(in: .whitespacesAndNewlines)), "--version \(version) vs created_by \(createdBy)")
     }
 
     @Test func filesWithACodecThisReaderDoesNotDecodeNameIt() async throws {
