@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: run test venv build bench clean-lake stress fuzz
+.PHONY: run test venv build bench clean-lake stress fuzz install
 
 # Builds, then exports all 15 endpoints to ./lake (the venv provides DuckDB for the query it prints). With no account
 # configured (ACTIVECAMPAIGN_API_KEY neither in the environment nor in .env) it asks explicitly for the built-in demo
@@ -17,6 +17,20 @@ run: build venv
 
 build:
 	$(SWIFT) build --product ac-export
+
+# Installs the release build as $(PREFIX)/bin/ac-export, with its shell completions for bash, zsh and fish
+# (docs/scheduling.md). DESTDIR stages a package; CONFIGURATION=debug installs the debug build (the test does).
+PREFIX ?= /usr/local
+CONFIGURATION ?= release
+install:
+	$(SWIFT) build -c $(CONFIGURATION) --product ac-export
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 .build/$(CONFIGURATION)/ac-export $(DESTDIR)$(PREFIX)/bin/ac-export
+	.build/$(CONFIGURATION)/ac-export --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ac-export
+	.build/$(CONFIGURATION)/ac-export --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ac-export
+	.build/$(CONFIGURATION)/ac-export --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ac-export.fish
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/ac-export ($$($(DESTDIR)$(PREFIX)/bin/ac-export --version))"
 
 # The test suite: unit, round-trip, end-to-end over loopback against the mock, and interop with
 # pyarrow, DuckDB, polars and fastparquet (installed into .venv from the package registry).

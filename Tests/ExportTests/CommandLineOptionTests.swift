@@ -243,3 +243,25 @@ import Testing
         }
     }
 }
+
+/// `make install` puts the binary and its shell completions under PREFIX (the release build in use; the test
+/// installs the debug build it already has, with `SWIFT=true` so that make builds nothing inside the test run).
+@Suite struct InstallTests {
+    @Test func makeInstallPutsTheBinaryAndCompletionsUnderPrefix() async throws {
+        let prefix = try LakeHarness.temporaryDirectory("install")
+        defer { try? FileManager.default.removeItem(atPath: prefix) }
+        let (status, output) = try await LakeHarness.run(
+            "/usr/bin/make", ["-C", LakeHarness.repositoryRoot.path, "install", "PREFIX=" + prefix, "CONFIGURATION=debug", "SWIFT=true"])
+        #expect(status == 0, "\(output)")
+        let (_, installed) = try await LakeHarness.run(prefix + "/bin/ac-export", ["--version"])
+        let (_, built) = try await LakeHarness.run(LakeHarness.cli, ["--version"])
+        #expect(!installed.isEmpty && installed == built, "installed \(installed), built \(built)")
+        let (bash, complete) = try await LakeHarness.run(
+            "/bin/bash", ["-c", "source \"$1/share/bash-completion/completions/ac-export\" && complete -p ac-export", "bash", prefix])
+        #expect(bash == 0 && complete.contains("ac-export"), "\(complete)")
+        for file in ["share/zsh/site-functions/_ac-export", "share/fish/vendor_completions.d/ac-export.fish"] {
+            let text = (try? String(contentsOfFile: prefix + "/" + file, encoding: .utf8)) ?? ""
+            #expect(text.contains("anchor-date") && text.contains("summary-json"), "\(file): \(text.prefix(200))")
+        }
+    }
+}
