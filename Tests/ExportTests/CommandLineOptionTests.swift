@@ -265,3 +265,32 @@ import Testing
         }
     }
 }
+
+/// `run --limit N` reads at most N records per endpoint and shows them; it writes to the lake never, and keeps the
+/// sample as Parquet files only in a new folder given with `--sample-out`.
+@Suite struct LimitTests {
+    @Test func aLimitedRunShowsASampleAndLeavesTheLakeAlone() async throws {
+        try await ExportScenario.with("limit", mock: MockConfiguration(contacts: 500, deals: 5)) { scenario in
+            let preview = try await scenario.run(scenario.runArguments(["contacts", "tags"], ["--limit", "7"]))
+            #expect(preview.status == 0, "\(preview.combined)")
+            #expect(preview.stdout.contains("contacts: 7 records") && preview.stdout.contains("tags: 7 records"), "\(preview.stdout)")
+            #expect(preview.stdout.contains("id=") && preview.stdout.contains("email STRING"), "\(preview.stdout)")
+            #expect(preview.stdout.contains("nothing was written"), "\(preview.stdout)")
+            #expect(!FileManager.default.fileExists(atPath: scenario.lake), "--limit wrote to the lake")
+            // One page of contacts is enough for 7: the listing stops there.
+            #expect(try scenario.requests().filter { $0.path == "/api/3/contacts" }.count == 1)
+
+            let sample = scenario.lake + "-sample"
+            let kept = try await scenario.run(scenario.runArguments(["contacts", "tags"], ["--limit", "7", "--sample-out", sample]))
+            #expect(kept.status == 0, "\(kept.combined)")
+            let audit = try await LakeAudit.read(lake: sample, endpoints: ["contacts", "tags"])
+            #expect(audit.endpoints["contacts"]?.ids.count == 7 && audit.endpoints["tags"]?.ids.count == 7)
+            #expect(!FileManager.default.fileExists(atPath: scenario.lake))
+
+            let refused = try await scenario.run(scenario.runArguments(["tags"], ["--limit", "7", "--sample-out", sample]))
+            #expect(refused.status == 2 && refused.stderr.contains("is not empty"), "\(refused.combined)")
+            let unlimited = try await scenario.run(scenario.runArguments(["tags"], ["--sample-out", sample]))
+            #expect(unlimited.status == 2 && unlimited.stderr.contains("give --limit too"), "\(unlimited.combined)")
+        }
+    }
+}

@@ -18,9 +18,12 @@ extension RecordSource {
 /// The live API: pages from the shared, rate-limited client.
 public struct APIRecordSource: RecordSource {
     public let client: ActiveCampaignClient
+    /// At most this many records per endpoint (`run --limit`, for trying things out).
+    public let recordLimit: Int
 
-    public init(client: ActiveCampaignClient) {
+    public init(client: ActiveCampaignClient, recordLimit: Int = .max) {
         self.client = client
+        self.recordLimit = recordLimit
     }
 
     public var requestStatistics: RequestStatistics? { client.statistics }
@@ -28,12 +31,42 @@ public struct APIRecordSource: RecordSource {
     public func requestStatistics(for endpoint: String) -> RequestStatistics? { client.statistics(for: endpoint) }
 
     /// The next page is fetched while this one is converted (one page ahead: the wait for the API overlaps
-    /// the work on its records, and memory holds one page more).
+    /// the work on its records, and memory holds one page more). The limit applies before the read-ahead, so
+    /// that no page past it is requested.
     public func batches(for endpoint: Endpoint, window: IncrementalWindow?, resumeFrom: ResumePoint?)
-        -> AsyncBufferSequence<AsyncMapSequence<PageSequence, RecordBatch>>
+        -> AsyncBufferSequence<LimitedBatches<AsyncMapSequence<PageSequence, RecordBatch>>>
     {
-        client.pages(of: endpoint, window: window, resumeFrom: resumeFrom).map { page in
+        let batches = client.pages(of: endpoint, window: window, resumeFrom: resumeFrom).map { page in
             RecordBatch(records: page.records, resumeAfter: page.resumeAfter, origin: page.requestDescription, total: page.total)
-        }.buffer(policy: .bounded(1))
+        }
+        return LimitedBatches(upstream: batches, limit: recordLimit).buffer(policy: .bounded(1))
     }
 }
+
+/// At most `limit` records of an endpoint (`run --limit`): the sequence ends once that many were read.
+public struct LimitedBatches<Upstream: AsyncSequence>: AsyncSequence where Upstream.Element == RecordBatch {
+    public typealias Element = RecordBatch
+    let upstream: Upstream
+    let limit: Int
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var upstream: Upstream.AsyncIterator
+        var remaining: Int
+
+        public mutating func next() async throws -> RecordBatch? {
+            guard remaining > 0, var batch = try await upstream.next() else { return nil }
+            if batch.records.count > remaining {
+                batch.records = batch.records.subset(Array(0..<remaining))
+                batch.lineNumbers = batch.lineNumbers.map { Array($0.prefix(remaining)) }
+            }
+            remaining -= batch.records.count
+            return batch
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(upstream: upstream.makeAsyncIterator(), remaining: limit)
+    }
+}
+
+extension LimitedBatches: Sendable where Upstream: Sendable {}

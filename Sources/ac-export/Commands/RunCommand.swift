@@ -25,6 +25,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Show, per endpoint, the records the API reports, the requests and the time the run would take, and the watermark it would start from; write nothing.")
     var dryRun = false
 
+    @Option(help: "Read at most N records per endpoint and show them (columns, types, first rows) instead of writing the lake: for trying things out.")
+    var limit: Int?
+
+    @Option(help: "With --limit: keep the sample as Parquet files in this new folder (it must not exist or be empty).")
+    var sampleOut: String?
+
     @Option(help: "Requests per second for the whole account (ActiveCampaign allows 5).")
     var rateLimit: Double = 4
 
@@ -61,6 +67,9 @@ struct RunCommand: AsyncParsableCommand {
         guard (stallTimeout ?? 1) > 0 else { throw ValidationError("--stall-timeout must be positive") }
         guard checkpointInterval > 0 else { throw ValidationError("--checkpoint-interval must be positive") }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
+        guard (limit ?? 1) > 0 else { throw ValidationError("--limit must be positive") }
+        guard sampleOut == nil || limit != nil else { throw ValidationError("--sample-out keeps the sample of --limit N: give --limit too") }
+        guard !(dryRun && limit != nil) else { throw ValidationError("--dry-run and --limit do not go together: --limit already reads only a sample") }
     }
 
     func run() async throws {
@@ -81,11 +90,14 @@ struct RunCommand: AsyncParsableCommand {
         if configuration.account.allowInsecureHTTP, let credentials = effective.credentials, credentials.apiBase.lowercased().hasPrefix("http:") {
             logger.warning("--allow-insecure-http: the API key is sent unencrypted to \(credentials.accountOrigin)")
         }
+        // --limit writes its sample to a folder of its own (kept only with --sample-out), never to the lake.
+        let sampleFolder = try limit.map { _ in try Self.sampleFolder(sampleOut) }
+        let output = sampleFolder ?? effective.out
         if !dryRun {
-            try PathChecks.checkOutputFolder(effective.out, option: "--out")
-            if let summaryJSON { try PathChecks.checkWritableFile(summaryJSON, option: "--summary-json", createdFolder: effective.out) }
+            try PathChecks.checkOutputFolder(output, option: limit == nil ? "--out" : "--sample-out")
+            if let summaryJSON { try PathChecks.checkWritableFile(summaryJSON, option: "--summary-json", createdFolder: output) }
         }
-        var options = ExportOptions(outputDirectory: effective.out, endpoints: effective.endpoints, anchorDate: effective.anchorDate)
+        var options = ExportOptions(outputDirectory: output, endpoints: effective.endpoints, anchorDate: effective.anchorDate)
         options.account = effective.credentials?.accountOrigin ?? Self.demoAccount
         options.fullRefreshEndpoints = effective.fullRefreshEndpoints
         options.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
@@ -103,13 +115,27 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         let summary: ExportSummary
-        if let credentials = effective.credentials {
-            summary = try await Self.export(
-                options, credentials: credentials, clientConfiguration: clientConfiguration, progress: showProgress, stallLimit: stallLimit, logger: logger)
-        } else {
-            summary = try await Self.exportDemo(options, clientConfiguration: clientConfiguration, progress: showProgress, stallLimit: stallLimit, logger: logger)
+        let settings = Settings(clientConfiguration: clientConfiguration, progress: showProgress, stallLimit: stallLimit, limit: limit)
+        do {
+            if let credentials = effective.credentials {
+                summary = try await Self.export(options, credentials: credentials, settings: settings, logger: logger)
+            } else {
+                summary = try await Self.exportDemo(options, settings: settings, logger: logger)
+            }
+        } catch {
+            if sampleOut == nil, let sampleFolder { try? FileManager.default.removeItem(atPath: sampleFolder) }
+            throw error
         }
         print(SummaryTable.render(summary))
+        if let sampleFolder {
+            print(try SamplePreview.render(lake: sampleFolder, endpoints: options.endpoints.map(\.name)))
+            if sampleOut == nil {
+                try? FileManager.default.removeItem(atPath: sampleFolder)
+                print("\nA sample of at most \(limit ?? 0) records per endpoint; nothing was written (--sample-out DIR keeps it as Parquet files).")
+            } else {
+                print("\nA sample of at most \(limit ?? 0) records per endpoint, kept in \(sampleFolder) (not a lake to add runs to).")
+            }
+        }
         if let summaryJSON { try SummaryTable.json(summary).write(to: URL(fileURLWithPath: summaryJSON)) }
         if !summary.succeeded { throw ExitCode(1) }
     }
@@ -120,10 +146,28 @@ struct RunCommand: AsyncParsableCommand {
         .milliseconds(Int64((stallTimeout ?? requestTimeout + 180) * 1000))
     }
 
-    static func export(
-        _ options: ExportOptions, credentials: Credentials, clientConfiguration: ClientConfiguration, progress: Bool, stallLimit: Duration,
-        logger: Logger
-    ) async throws -> ExportSummary {
+    /// How a run talks to the API and reports, beside its `ExportOptions`.
+    struct Settings: Sendable {
+        var clientConfiguration: ClientConfiguration
+        var progress: Bool
+        var stallLimit: Duration
+        /// `--limit`: at most this many records per endpoint.
+        var limit: Int?
+    }
+
+    /// A new folder for the sample of `--limit`: `requested` (absent or empty), or a temporary one.
+    static func sampleFolder(_ requested: String?) throws -> String {
+        guard let requested else {
+            return FileManager.default.temporaryDirectory.appendingPathComponent("ac-export-sample-\(UUID().uuidString.prefix(8))").path
+        }
+        if let entries = try? FileManager.default.contentsOfDirectory(atPath: requested), !entries.isEmpty {
+            throw UsageError(description: "--sample-out \(requested) is not empty: a sample goes to a new folder, never into a lake. Nothing was written.")
+        }
+        return requested
+    }
+
+    static func export(_ options: ExportOptions, credentials: Credentials, settings: Settings, logger: Logger) async throws -> ExportSummary {
+        let clientConfiguration = settings.clientConfiguration
         do {
             try await Preflight.check(credentials, transport: clientConfiguration.transport, attempts: 1, timeout: .seconds(5))
         } catch let error as ActiveCampaignError {
@@ -134,8 +178,8 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 var options = options
                 var redraw: Task<Void, Never>?
-                let watchdog = StallWatchdog(limit: stallLimit)
-                let display = progress ? ProgressDisplay(endpoints: options.endpoints.map(\.name), statistics: { client.statistics }) : nil
+                let watchdog = StallWatchdog(limit: settings.stallLimit)
+                let display = settings.progress ? ProgressDisplay(endpoints: options.endpoints.map(\.name), statistics: { client.statistics }) : nil
                 options.progress = { progress in
                     watchdog.touch()
                     display?.update(progress)
@@ -143,7 +187,7 @@ struct RunCommand: AsyncParsableCommand {
                 if let display { redraw = Task { await display.run() } }
                 let runOptions = options
                 let summary = try await watchdog.guarding(activityCount: { client.statistics.requests + client.statistics.retries }) {
-                    try await ExportRun.run(runOptions, source: APIRecordSource(client: client), logger: logger)
+                    try await ExportRun.run(runOptions, source: APIRecordSource(client: client, recordLimit: settings.limit ?? .max), logger: logger)
                 }
                 redraw?.cancel()
                 await redraw?.value
@@ -160,15 +204,12 @@ struct RunCommand: AsyncParsableCommand {
     static let demoAccount = "demo"
 
     /// `--demo`: serve the demo account from the mock on 127.0.0.1 for this run only.
-    static func exportDemo(
-        _ options: ExportOptions, clientConfiguration: ClientConfiguration, progress: Bool, stallLimit: Duration, logger: Logger
-    ) async throws -> ExportSummary {
+    static func exportDemo(_ options: ExportOptions, settings: Settings, logger: Logger) async throws -> ExportSummary {
         let mock = MockConfiguration(contacts: 2000, deals: 600)
         logger.notice("--demo: exporting the built-in demo account from the local mock API")
         return try await withMockServer(mock) { baseURL, _ in
             let credentials = try Credentials(apiKey: mock.apiKey, baseURL: baseURL)
-            return try await export(
-                options, credentials: credentials, clientConfiguration: clientConfiguration, progress: progress, stallLimit: stallLimit, logger: logger)
+            return try await export(options, credentials: credentials, settings: settings, logger: logger)
         }
     }
 }
