@@ -55,15 +55,19 @@ import Testing
         #expect(types["id"] == .int64 && types["orgid"] == .int64 && types["deleted"] == .int64)
         #expect(types["phone"] == .string && types["email"] == .string && types["name"] == .string)
         #expect(types["cdate"] == .timestampUTC && types["udate"] == .timestampUTC)
-        #expect(types["created_utc_timestamp"] == .timestampLocal)
+        // Zone-less, but documented as UTC (FieldKnowledge): a UTC timestamp of that wall time.
+        #expect(types["created_utc_timestamp"] == .timestampUTCWallTime)
         #expect(types["bounced_date"] == .date)
         #expect(types["email_empty"] == .boolean)
         #expect(types["links__notes"] == .string && types["accountContacts"] == .string && types["scoreValues"] == .string)
         #expect(types["ua"] == .string)  // seen only as null
+        let nullOnly = manifest.endpoints["contacts"]!.schema.columns.filter { $0.nullOnly == true }.map(\.name)
+        #expect(nullOnly == ["ua"], "\(nullOnly)")
         let rows = try rows(dir, "contacts").sorted { $0["id"]!.description < $1["id"]!.description }
         #expect(rows.count == 3)
         #expect(rows[0]["id"] == .int64(1))
         #expect(rows[0]["udate"] == .int64(1_773_499_287_000_000))  // 2026-03-14T14:41:27Z
+        #expect(rows[0]["created_utc_timestamp"] == .int64(1_768_901_282_000_000))  // 2026-01-20T09:28:02Z
         #expect(rows[1]["bounced_date"] == .null)  // MySQL zero date
         #expect(rows[0]["bounced_date"] == .int32(19_796))
         #expect(rows[0]["links__notes"]?.string == "https://a.api-us1.com/api/3/contacts/1/notes")

@@ -31,6 +31,37 @@ import Testing
         }
     }
 
+    /// The field-knowledge table types documented fields the same everywhere (an id null in every record is still
+    /// INT64; a zone-less `*_utc_timestamp` is UTC), and a column null in every record is typed by its first value,
+    /// with the files written before it rewritten: one type per column, read by DuckDB, polars and pyarrow as one.
+    @Test func knownFieldsKeepTheirDocumentedTypeAndNullOnlyColumnsAreTypedByTheirFirstValue() async throws {
+        let folder = try LakeHarness.temporaryDirectory("field-knowledge")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lake = folder + "/lake"
+        try await convert([
+            #"{"id":"1","organization":null,"account":null,"mystery":null,"created_utc_timestamp":"2024-03-14 09:41:27"}"#,
+            #"{"id":"2","organization":null,"account":null,"mystery":null,"created_utc_timestamp":"0000-00-00 00:00:00"}"#,
+        ], into: lake, folder: folder, name: "nulls")
+        var columns = try ManifestStore.read(directory: lake).endpoints["contacts"]!.schema.columns
+        #expect(columns.first { $0.name == "organization" }?.type == .int64 && columns.first { $0.name == "account" }?.type == .int64)
+        #expect(columns.first { $0.name == "created_utc_timestamp" }?.type == .timestampUTCWallTime)
+        #expect(columns.filter { $0.nullOnly == true }.map(\.name) == ["mystery"])
+
+        try await convert([
+            #"{"id":"3","organization":"7","account":"9","mystery":"2024-05-01","created_utc_timestamp":"2024-06-01 00:00:00"}"#,
+        ], into: lake, folder: folder, name: "values")
+        columns = try ManifestStore.read(directory: lake).endpoints["contacts"]!.schema.columns
+        #expect(columns.first { $0.name == "mystery" }.map { ($0.type, $0.nullOnly) } ?? (.string, nil) == (.date, nil))
+        #expect(try types(of: "mystery", in: lake) == [.date, .date], "the null-only file must be rewritten with the new type")
+        #expect(try types(of: "organization", in: lake) == [.int64, .int64])
+        #expect(try types(of: "created_utc_timestamp", in: lake) == [.timestampMicros(adjustedToUTC: true), .timestampMicros(adjustedToUTC: true)])
+        try await checkWithEngines(lake, expected: [
+            "1": ["organization": nil, "mystery": nil, "created_utc_timestamp": "2024-03-14 09:41:27+00:00"],
+            "2": ["organization": nil, "mystery": nil, "created_utc_timestamp": nil],
+            "3": ["organization": "7", "mystery": "2024-05-01", "created_utc_timestamp": "2024-06-01 00:00:00+00:00"],
+        ], mode: "widened")
+    }
+
     @Test func widenedColumnsRewriteEarlierFilesAndNewColumnsReadWithTheDocumentedOptions() async throws {
         let folder = try LakeHarness.temporaryDirectory("schema-evolution")
         defer { try? FileManager.default.removeItem(atPath: folder) }

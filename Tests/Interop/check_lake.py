@@ -77,7 +77,9 @@ def expected_cell(value, arrow_type):
         return value
     if pa.types.is_timestamp(arrow_type):
         if arrow_type.tz is not None:
-            return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc)
+            stamp = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            # Zone-less text in a UTC column: a field documented as UTC (`*_utc_timestamp`, docs/activecampaign-api.md).
+            return stamp.replace(tzinfo=dt.timezone.utc) if stamp.tzinfo is None else stamp.astimezone(dt.timezone.utc)
         return dt.datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
     if pa.types.is_date32(arrow_type):
         return dt.date.fromisoformat(value)

@@ -8,6 +8,9 @@ public struct EndpointSchema: Codable, Sendable, Equatable {
         /// The flattened source field, when the column had to be named otherwise (an empty key, a name that
         /// clashes ignoring case): kept so that later runs map the field to the same column.
         public var source: String?
+        /// Null in every record so far: its type (STRING unless `FieldKnowledge` knows better) only holds the
+        /// place, and the first value decides it (the files written before are rewritten with it).
+        public var nullOnly: Bool?
     }
 
     public var columns: [Column] = []

@@ -4,6 +4,9 @@ import Parquet
 public enum InferredType: String, Codable, Sendable, CaseIterable {
     case boolean, int64, double, string
     case timestampUTC = "timestamp_utc"
+    /// A field documented as UTC although its text has no zone (`*_utc_timestamp`, `FieldKnowledge`): zone-less
+    /// values are read as UTC, values with an offset as the instant they name.
+    case timestampUTCWallTime = "timestamp_utc_wall_time"
     case timestampLocal = "timestamp_local"
     case date
 
@@ -13,7 +16,7 @@ public enum InferredType: String, Codable, Sendable, CaseIterable {
         case .int64: .int64
         case .double: .double
         case .string: .string
-        case .timestampUTC: .timestampMicros(adjustedToUTC: true)
+        case .timestampUTC, .timestampUTCWallTime: .timestampMicros(adjustedToUTC: true)
         case .timestampLocal: .timestampMicros(adjustedToUTC: false)
         case .date: .date
         }
@@ -31,6 +34,7 @@ public enum InferredType: String, Codable, Sendable, CaseIterable {
         if self == other { return self }
         switch (self, other) {
         case (.int64, .double), (.double, .int64): return .double
+        case (.timestampUTCWallTime, .timestampUTC), (.timestampUTCWallTime, .timestampLocal): return .timestampUTCWallTime
         default: return .string
         }
     }

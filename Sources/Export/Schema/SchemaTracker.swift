@@ -19,7 +19,9 @@ final class SchemaTracker {
 
     init(schema: EndpointSchema) {
         self.schema = EndpointSchema()
-        for column in schema.columns { addColumn(column.source ?? column.name, column.type, named: column.name) }
+        for column in schema.columns {
+            addColumn(column.source ?? column.name, column.type, named: column.name, nullOnly: column.nullOnly == true)
+        }
     }
 
     var parquetSchema: Schema {
@@ -34,17 +36,29 @@ final class SchemaTracker {
     func requiredChanges(for fields: [FieldValues], rows: Range<Int>, origin: (Int) -> String) -> [PendingChange] {
         var changes: [PendingChange] = []
         for field in fields {
-            let current = indexByName[field.name].map { schema.columns[$0].type }
-            guard let (type, causeRow) = Self.requiredType(of: field, rows: rows, current: current) else { continue }
-            changes.append(PendingChange(column: field.name, from: current, to: type, cause: origin(causeRow)))
+            let column = indexByName[field.name].map { schema.columns[$0] }
+            // A column null in every record so far is typed by its first values, as a new one is.
+            let current = column?.nullOnly == true ? nil : column?.type
+            guard let (type, causeRow) = Self.requiredType(of: field, rows: rows, current: current, known: FieldKnowledge.knownType(ofField: field.name))
+            else { continue }
+            guard column == nil || type != column?.type || column?.nullOnly == true else { continue }
+            changes.append(PendingChange(column: field.name, from: column?.type, to: type, cause: origin(causeRow)))
         }
         return changes
     }
 
-    /// The type `field` needs for `rows` when `current` does not do, and the first row that forced it.
-    private static func requiredType(of field: FieldValues, rows: Range<Int>, current: InferredType?) -> (InferredType, Int)? {
+    /// The type `field` needs for `rows` when `current` does not do, and the first row that forced it; a new column
+    /// (`current` nil) starts from the `known` type when there is one.
+    private static func requiredType(of field: FieldValues, rows: Range<Int>, current: InferredType?, known: InferredType?) -> (InferredType, Int)? {
         var type = current
         var causeRow: Int?
+        if current == nil, let known {
+            field.forEach(in: rows) { row, kind, _ in
+                guard kind != .absent && kind != .null else { return true }
+                (type, causeRow) = (known, row)
+                return false
+            }
+        }
         field.forEach(in: rows) { row, kind, bytes in
             if kind == .absent || kind == .null { return true }
             if let type, ValueTyping.convert(kind, bytes, to: type) != nil { return true }
@@ -80,16 +94,19 @@ final class SchemaTracker {
         for change in changes {
             if let index = indexByName[change.column] {
                 schema.columns[index].type = change.to
+                schema.columns[index].nullOnly = change.nullOnly ? true : nil
             } else {
-                addColumn(change.column, change.to)
+                addColumn(change.column, change.to, nullOnly: change.nullOnly)
             }
         }
     }
 
-    /// Fields seen only as null so far get a STRING column; returns them as changes for the manifest.
+    /// Fields seen only as null so far get a column of their known type, or a STRING one marked null-only (the first
+    /// value types it); returns them as changes for the manifest.
     func addNullOnlyColumns(_ fields: [FieldValues], cause: String) -> [PendingChange] {
-        let added = fields.filter { indexByName[$0.name] == nil }.map {
-            PendingChange(column: $0.name, from: nil, to: .string, cause: cause)
+        let added = fields.filter { indexByName[$0.name] == nil }.map { field in
+            let known = FieldKnowledge.knownType(ofField: field.name)
+            return PendingChange(column: field.name, from: nil, to: known ?? .string, cause: cause, nullOnly: known == nil)
         }
         apply(added)
         return added
@@ -133,7 +150,7 @@ final class SchemaTracker {
     }
 
     /// Adds the column of source field `name`; `parquetName` is the one an earlier run chose for it.
-    private func addColumn(_ name: String, _ type: InferredType, named parquetName: String? = nil) {
+    private func addColumn(_ name: String, _ type: InferredType, named parquetName: String? = nil, nullOnly: Bool = false) {
         // Column names must be unique ignoring case (Spark, Trino, Hive); a clash gets a suffix. JSON allows an
         // empty key, Parquet readers need a name.
         let base = name.isEmpty ? Self.emptyKeyColumn : name
@@ -145,7 +162,7 @@ final class SchemaTracker {
         }
         lowercasedNames.insert(chosen.lowercased())
         indexByName[name] = schema.columns.count
-        schema.columns.append(EndpointSchema.Column(name: chosen, type: type, source: chosen == name ? nil : name))
+        schema.columns.append(EndpointSchema.Column(name: chosen, type: type, source: chosen == name ? nil : name, nullOnly: nullOnly ? true : nil))
     }
 }
 
@@ -154,6 +171,8 @@ struct PendingChange {
     var from: InferredType?
     var to: InferredType
     var cause: String
+    /// The new column holds only nulls so far (`EndpointSchema.Column.nullOnly`).
+    var nullOnly = false
 }
 
 /// A value that its column's type cannot hold: a bug in the widening rules, reported instead of storing a null.

@@ -82,10 +82,11 @@ enum ValueTyping {
             if let i = TextValueParser.canonicalInteger(bytes) { return exactDouble(i) }
             let d = kind == .number ? jsonDouble(bytes) : TextValueParser.canonicalDecimal(bytes)
             return d.map(ConvertedValue.double)
-        case .timestampUTC, .timestampLocal, .date:
+        case .timestampUTC, .timestampUTCWallTime, .timestampLocal, .date:
             guard kind == .string else { return nil }
             switch TextValueParser.dateTime(bytes) {
-            case .instant(let micros)? where type == .timestampUTC: return .micros(micros)
+            case .instant(let micros)? where type == .timestampUTC || type == .timestampUTCWallTime: return .micros(micros)
+            case .local(let micros)? where type == .timestampUTCWallTime: return .micros(micros)
             case .local(let micros)? where type == .timestampLocal: return .micros(micros)
             case .date(let days)? where type == .date: return .days(days)
             default: return nil
