@@ -3,6 +3,8 @@ SWIFT ?= swift
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed
+DELTA_VENV := .venv-delta
+DELTA_VENV_STAMP := $(DELTA_VENV)/.installed
 
 .PHONY: run test venv build bench clean-lake stress fuzz install
 
@@ -33,19 +35,27 @@ install:
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/ac-export ($$($(DESTDIR)$(PREFIX)/bin/ac-export --version))"
 
 # The test suite: unit, round-trip, end-to-end over loopback against the mock, and interop with
-# pyarrow, DuckDB, polars and fastparquet (installed into .venv from the package registry).
+# pyarrow, DuckDB, polars and fastparquet, and of the Delta tables with deltalake, polars and DuckDB's delta
+# extension (installed into .venv and .venv-delta from the package registry).
 test: venv
 	$(SWIFT) build --product ac-export
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 
-venv: $(VENV_STAMP)
+venv: $(VENV_STAMP) $(DELTA_VENV_STAMP)
 
 $(VENV_STAMP): Tests/Interop/requirements.txt
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tests/Interop/requirements.txt
-	$(PYTHON) -c "import pyarrow, duckdb, polars, fastparquet, pyte"
+	$(PYTHON) -c "import pyarrow, duckdb, polars, fastparquet, pyte, deltalake"
 	touch $(VENV_STAMP)
+
+# DuckDB's delta_scan: the extension's wheels are pinned to one DuckDB release (Tests/Interop/requirements-duckdb-delta.txt).
+$(DELTA_VENV_STAMP): Tests/Interop/requirements-duckdb-delta.txt
+	python3 -m venv $(DELTA_VENV)
+	$(DELTA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r Tests/Interop/requirements-duckdb-delta.txt
+	$(DELTA_VENV)/bin/python -c "import duckdb, duckdb_extensions; duckdb_extensions.import_extension('delta')"
+	touch $(DELTA_VENV_STAMP)
 
 # Benchmarks (never part of `make test`): release build, peers from the same venv, one table.
 bench: venv

@@ -71,24 +71,6 @@ import Testing
         #expect(Set(folders) == Set(Endpoint.all.map(\.name)))
     }
 
-    /// On a terminal (a pseudo-terminal from `script`): progress lines redrawn in place.
-    @Test func progressIsRedrawnInPlaceOnATerminal() async throws {
-        guard requireCLI() else { return }
-        let lake = try LakeHarness.temporaryDirectory("pty")
-        defer { try? FileManager.default.removeItem(atPath: lake) }
-        try await withMockServer(MockConfiguration(apiKey: "pty-key", contacts: 600, deals: 100, latency: .milliseconds(20))) { baseURL, _ in
-            var environment = ProcessInfo.processInfo.environment
-            environment["ACTIVECAMPAIGN_API_KEY"] = "pty-key"
-            environment["ACTIVECAMPAIGN_BASE_URL"] = baseURL
-            let command = "\(LakeHarness.cli) run --out \(lake) --endpoints contacts,deals --anchor-date 2000-01-01"
-            let (status, output) = try await LakeHarness.run("/usr/bin/script", ["-qfec", command, "/dev/null"], environment: environment)
-            #expect(status == 0, "\(output)")
-            #expect(output.contains("\u{1B}[2K") && output.contains("\u{1B}[1A") || output.contains("\u{1B}[3A"))
-            #expect(output.contains("contacts        ") && output.contains(" / 600") && output.contains("records/s"))
-            #expect(output.contains("all endpoints succeeded"))
-        }
-    }
-
     /// Without a terminal, `--log-format json`: one JSON object per event on stderr, one per committed file.
     @Test func jsonLogLinesParse() async throws {
         guard requireCLI() else { return }

@@ -70,8 +70,15 @@ enum FileSystem {
     /// Writes `data` to `path` atomically: temporary file, fsync, rename, folder fsync.
     static func writeAtomically(_ data: Data, to path: String) throws {
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Failure(operation: "create", path: temporary, code: errno) }
+        try writeDurably(data, to: temporary)
+        try rename(temporary, to: path)
+        try syncDirectory(parentFolder(of: path))
+    }
+
+    /// Creates or truncates `path`, writes `data` and fsyncs it; a failure removes the file.
+    static func writeDurably(_ data: Data, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure(operation: "create", path: path, code: errno) }
         var failure: Failure?
         data.withUnsafeBytes { raw in
             var offset = 0
@@ -79,20 +86,18 @@ enum FileSystem {
                 let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    failure = Failure(operation: "write", path: temporary, code: errno, bytesNeeded: raw.count)
+                    failure = Failure(operation: "write", path: path, code: errno, bytesNeeded: raw.count)
                     return
                 }
                 offset += n
             }
         }
-        if failure == nil, fsync(fd) != 0 { failure = Failure(operation: "fsync", path: temporary, code: errno) }
+        if failure == nil, fsync(fd) != 0 { failure = Failure(operation: "fsync", path: path, code: errno) }
         close(fd)
         if let failure {
-            unlink(temporary)
+            unlink(path)
             throw failure
         }
-        try rename(temporary, to: path)
-        try syncDirectory(parentFolder(of: path))
     }
 
     /// `mkdir -p` with the system's own errno in the error (Foundation's wraps it in codes of its own).

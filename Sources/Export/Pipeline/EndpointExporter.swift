@@ -17,6 +17,8 @@ final class EndpointExporter {
         /// Rows held before the first file's types are fixed (docs/commit-protocol.md#inference-hold).
         var inferenceRows: Int = 10_000
         var progress: (@Sendable (ExportProgress) -> Void)?
+        /// The endpoints' Delta tables, which follow each manifest change (nil: no Delta log is written).
+        var tables: DeltaTables?
     }
 
     let endpoint: String
@@ -354,6 +356,7 @@ final class EndpointExporter {
         try await swap(
             replaced: rewrites.map(\.old.path), staged: published.map { Staging.stagedPath($0.new.path) }, restoring: previousState,
             withdrawing: Staging.isStaged(file.path) ? [] : [file.path])
+        try await commitToTable(step: Staging.isStaged(file.path) ? "checkpoint" : "append")
         // The path readers will find it at: a staged snapshot file is renamed there when the snapshot is published.
         logger.info(
             "committed",
@@ -410,6 +413,26 @@ final class EndpointExporter {
             return (replaced, staged, previousState)
         }
         try await swap(replaced: replaced, staged: staged, restoring: previousState)
+        try await commitToTable(step: staged.isEmpty && replaced.isEmpty ? "finish" : "snapshot")
+    }
+
+    /// The Delta commit of what the manifest now holds for this endpoint (see `DeltaTables`).
+    private func commitToTable(step: String) async throws {
+        guard let tables = context.tables else { return }
+        do {
+            try await tables.sync(endpoint: endpoint, state: manifest.manifest.endpoints[endpoint], step: step)
+        } catch {
+            throw DeltaCommitFailed(endpoint: endpoint, reason: "\(error)")
+        }
+    }
+
+    /// The data is committed (in `_manifest.json`, readable as Parquet) but the Delta table does not show it yet.
+    struct DeltaCommitFailed: Error, CustomStringConvertible {
+        var endpoint: String
+        var reason: String
+        var description: String {
+            "\(reason): the data of \(endpoint) is committed (in _manifest.json and the Parquet files) but its Delta table does not show the last commit yet; the next run brings the table up to date"
+        }
     }
 
     /// Moves `replaced` out of the readers' view and publishes `staged` (see `SnapshotSwap`). When that fails,

@@ -29,6 +29,8 @@ public struct ExportOptions: Sendable {
     /// Called after every batch of every endpoint, from the endpoint's task.
     public var progress: (@Sendable (ExportProgress) -> Void)?
     public var startedAt = Date()
+    /// The writer named in each Delta commit (`commitInfo.engineInfo`).
+    public var engineInfo = "ac-export"
 
     public init(outputDirectory: String, endpoints: [Endpoint], anchorDate: Date? = nil) {
         self.outputDirectory = outputDirectory
@@ -83,6 +85,12 @@ public enum ExportRun {
             m.runs.append(RunRecord(id: runID, startedAt: options.startedAt, status: "running"))
         }
         let manifestAtStart = await store.manifest
+        // Each endpoint's Delta table catches up with the manifest first: after a kill between a manifest write and
+        // its Delta commit, and on a lake written before the tables existed (docs/delta-lake.md#reconcile).
+        let tables = DeltaTables(directory: directory, runID: runID, engineInfo: options.engineInfo)
+        for endpoint in manifestAtStart.endpoints.keys.sorted() {
+            try await tables.sync(endpoint: endpoint, state: manifestAtStart.endpoints[endpoint], step: "reconcile")
+        }
         logger.notice(
             "run started",
             metadata: [
@@ -96,7 +104,7 @@ public enum ExportRun {
         let context = EndpointExporter.Context(
             outputDirectory: directory, runID: runID, runStartMicros: startMicros, date: date,
             checkpointInterval: options.checkpointInterval, writerProperties: options.writerProperties,
-            inferenceRows: options.inferenceRows, progress: options.progress)
+            inferenceRows: options.inferenceRows, progress: options.progress, tables: tables)
 
         var results: [EndpointResult] = []
         await withTaskGroup(of: EndpointResult.self) { group in
@@ -177,6 +185,14 @@ public enum ExportRun {
             result.status = .failed
             result.error = "\(error)"
             logger.error("endpoint failed", metadata: ["endpoint": "\(endpoint.name)", "error": "\(error)"])
+        }
+        if result.status != .succeeded {
+            // A failed step may have rolled the manifest back: the table follows it (or the next run's reconcile does).
+            do {
+                try await context.tables?.sync(endpoint: endpoint.name, state: store.manifest.endpoints[endpoint.name], step: "reconcile")
+            } catch {
+                logger.warning("the Delta log was not brought up to date; the next run does it", metadata: ["endpoint": "\(endpoint.name)", "error": "\(error)"])
+            }
         }
         result.rows = exporter?.rowsCommitted ?? checkpoint?.rowsCommitted ?? 0
         result.files = exporter?.filesCommitted ?? 0

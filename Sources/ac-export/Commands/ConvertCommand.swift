@@ -28,7 +28,7 @@ struct ConvertCommand: AsyncParsableCommand {
         LogSetup.bootstrap(verbose: false, quiet: quiet, json: false)
         guard let endpoint = try EndpointSelection.parse(endpoint).first else { throw UsageError(description: "--endpoint is required") }
         var options = ExportOptions(outputDirectory: out, endpoints: [endpoint])
-        parquet.apply(to: &options.writerProperties)
+        parquet.apply(to: &options)
         options.checkpointInterval = .seconds(3600)
         let logger = Logger(label: "ac-export.convert")
         let source = SavedPagesSource(inputs: inputs)

@@ -6,9 +6,9 @@ import Parquet
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show a Parquet file's schema, row groups, pages, encodings, sizes, statistics and first rows.")
+        abstract: "Show a Parquet file's schema, row groups, pages, encodings, sizes, statistics and first rows, or the versions of an endpoint's Delta table.")
 
-    @Argument(help: "The Parquet file.")
+    @Argument(help: "A Parquet file, or an endpoint folder of a lake (a Delta table: its versions are listed).")
     var file: String
 
     @Option(help: "How many rows to show.")
@@ -18,6 +18,10 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
+            return try showTable()
+        }
         let reader: ParquetFileReader
         do {
             reader = try ParquetFileReader(path: file)
@@ -31,6 +35,33 @@ struct InspectCommand: ParsableCommand {
         } else {
             print(report.text)
         }
+    }
+}
+
+extension InspectCommand {
+    /// The versions of the Delta table in `file`: number, time, operation and step, files and rows added and removed.
+    func showTable() throws {
+        guard let versions = try DeltaVersion.history(ofTable: file) else {
+            throw UsageError(description: "\(file) is a folder without a Delta log (_delta_log): give a Parquet file, or an endpoint folder of a lake")
+        }
+        let time = { (date: Date?) in date.map { UTCTimestamp.iso8601(micros: Int64($0.timeIntervalSince1970) * 1_000_000) } ?? "-" }
+        if json {
+            let objects = versions.map { v -> [String: Any] in
+                [
+                    "version": v.version, "timestamp": time(v.timestamp), "operation": v.operation, "step": v.step ?? NSNull(),
+                    "run_id": v.runID ?? NSNull(), "files_added": v.filesAdded, "files_removed": v.filesRemoved,
+                    "rows_added": v.rowsAdded, "rows_removed": v.rowsRemoved, "schema_changed": v.schemaChanged,
+                ]
+            }
+            let data = try JSONSerialization.data(withJSONObject: ["versions": objects], options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        let rows = versions.map { v in
+            [String(v.version), time(v.timestamp), v.operation + (v.step.map { " (\($0))" } ?? ""), v.runID ?? "-",
+             "+\(v.filesAdded) -\(v.filesRemoved)", "+\(v.rowsAdded) -\(v.rowsRemoved)", v.schemaChanged ? "yes" : ""]
+        }
+        print(TextTable.lines(header: ["version", "time", "operation", "run", "files", "rows", "schema"], rows: rows, rule: true).joined(separator: "\n"))
     }
 }
 

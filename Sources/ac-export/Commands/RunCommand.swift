@@ -101,7 +101,7 @@ struct RunCommand: AsyncParsableCommand {
         options.account = effective.credentials?.accountOrigin ?? Self.demoAccount
         options.fullRefreshEndpoints = effective.fullRefreshEndpoints
         options.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
-        parquet.apply(to: &options.writerProperties)
+        parquet.apply(to: &options)
         var clientConfiguration = ClientConfiguration()
         clientConfiguration.transport = effective.transport
         clientConfiguration.requestsPerSecond = rateLimit

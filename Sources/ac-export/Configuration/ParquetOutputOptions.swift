@@ -1,4 +1,5 @@
 import ArgumentParser
+import Export
 import Parquet
 
 /// The flags that shape the Parquet files, shared by `run` and `convert`.
@@ -17,10 +18,11 @@ struct ParquetOutputOptions: ParsableArguments {
         guard ParquetFormatVersion(rawValue: parquetVersion) != nil else { throw ValidationError("--parquet-version must be 1 or 2") }
     }
 
-    /// Applies the flags, and names this build as the files' writer.
-    func apply(to properties: inout WriterProperties) {
-        properties.compressionLevel = compressionLevel
-        properties.formatVersion = ParquetFormatVersion(rawValue: parquetVersion) ?? .v1
-        properties.createdBy = ACExport.createdBy
+    /// Applies the flags, and names this build as the writer of the files and of the Delta commits.
+    func apply(to options: inout ExportOptions) {
+        options.writerProperties.compressionLevel = compressionLevel
+        options.writerProperties.formatVersion = ParquetFormatVersion(rawValue: parquetVersion) ?? .v1
+        options.writerProperties.createdBy = ACExport.createdBy
+        options.engineInfo = "ac-export/\(ACExport.version)"
     }
 }

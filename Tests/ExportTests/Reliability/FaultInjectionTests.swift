@@ -8,11 +8,13 @@ import Testing
 /// fresh lake, on a lake with an earlier same-day run, and on lakes resuming a backfill from a checkpoint (deals,
 /// offset-paged; contacts, keyset-paged). After each injected run, and again after one clean run: the exit code is
 /// a documented one (no crash, no hang), a failure names the system's reason, the manifest parses and lists only
-/// files that exist, every visible file is readable, no record is doubled, nothing committed before the injected
+/// files that exist, every visible file is readable, no record is doubled (in the Parquet files and in each
+/// endpoint's Delta table), nothing committed before the injected
 /// run is lost, and a run that said it succeeded lost nothing; the clean run then has every record exactly once and
 /// leaves no temporaries behind.
 ///
-/// `make test` sweeps the calls that only the commit path makes (rename, unlink, fsync, mkdir) and the manifest's
+/// `make test` sweeps the calls that only the commit path makes (rename, unlink, fsync, mkdir, link for the Delta
+/// commits) and the manifest's
 /// own open and write; `make stress` adds read, pwrite64, ftruncate, every open, more errnos and more occurrences.
 /// The reproductions of the defects that such a sweep once found, one injected call each, run in both.
 @Suite(.serialized) struct FaultInjectionTests {
@@ -81,7 +83,7 @@ import Testing
     static let strace = "/usr/bin/strace"
 
     static var sweep: [(syscall: String, target: Target)] {
-        var calls: [(String, Target)] = [("rename", .everywhere), ("unlink", .everywhere), ("fsync", .everywhere), ("mkdir", .everywhere),
+        var calls: [(String, Target)] = [("rename", .everywhere), ("unlink", .everywhere), ("fsync", .everywhere), ("mkdir", .everywhere), ("link", .everywhere),
                                          ("openat", .file(ManifestStore.fileName)), ("write", .file(ManifestStore.fileName + ".tmp"))]
         if StressScale.isStress {
             calls += [("read", .file(ManifestStore.fileName)), ("pwrite64", .everywhere), ("ftruncate", .everywhere), ("openat", .everywhere)]
@@ -215,7 +217,7 @@ import Testing
             if fired && outcome.status != 0 && !outcome.stderr.contains(reason(of: fault.errno)) {
                 problems.append("exit \(outcome.status) without the system's reason (\(reason(of: fault.errno))): \(outcome.stderr.suffix(300))")
             }
-            problems += try await audit(scenario, endpoints, requireComplete: outcome.status == 0, before: before, label: "after the injected run")
+            problems += try await audit(scenario, endpoints, requireComplete: outcome.status == 0, before: before, label: "after the injected run", requireDelta: true)
             let clean = try await scenario.run(scenario.runArguments(endpoints))
             if clean.status != 0 { problems.append("the clean run after it exits \(clean.status): \(clean.stderr.suffix(300))") }
             problems += try await audit(scenario, endpoints, requireComplete: true, before: before, label: "after the clean run")
@@ -261,7 +263,9 @@ import Testing
 
     /// The manifest parses and lists only existing files; visible files are readable and hold no record twice;
     /// nothing readers saw `before` is lost; `requireComplete`: every record the mock serves is there.
-    static func audit(_ scenario: ExportScenario, _ endpoints: [String], requireComplete: Bool, before: LakeTally, label: String) async throws -> [String] {
+    static func audit(
+        _ scenario: ExportScenario, _ endpoints: [String], requireComplete: Bool, before: LakeTally, label: String, requireDelta: Bool = false
+    ) async throws -> [String] {
         var problems: [String] = []
         let manifest: Manifest
         do {
@@ -277,6 +281,17 @@ import Testing
         let tally = try await scenario.tally(endpoints)
         if tally.unreadableFiles > 0 || tally.duplicated > 0 || tally.unexpected > 0 || (requireComplete && !tally.isExactlyOnce) {
             problems.append("\(label): \(tally.summary)")
+        }
+        if requireDelta {
+            // Each Delta table shows a consistent commit, perhaps one behind the manifest: it reads, and no record twice.
+            do {
+                for (endpoint, seen) in try await DeltaLakeTests.read(scenario.lake, engine: "deltalake", endpoints: manifest.endpoints.keys.sorted())
+                where seen.duplicates > 0 {
+                    problems.append("\(label): the Delta table of \(endpoint) shows \(seen.duplicates) records twice")
+                }
+            } catch {
+                problems.append("\(label): a Delta table does not read: \(error)")
+            }
         }
         if tally.found - tally.duplicated < before.found - before.duplicated {
             problems.append("\(label): readers see \(tally.found - tally.duplicated) distinct records, fewer than the \(before.found - before.duplicated) committed before the injected run")

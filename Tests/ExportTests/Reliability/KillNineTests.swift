@@ -57,12 +57,18 @@ import Testing
                 let broken = audit.endpoints.values.flatMap(\.unreadable)
                 unreadable += broken.count
                 #expect(broken.isEmpty, "unreadable files visible to readers after a kill \(moment.rawValue): \(broken)")
+                // The Delta tables show a consistent commit (perhaps one behind the manifest): every file they list
+                // reads, and no record twice.
+                for (endpoint, seen) in try await DeltaLakeTests.read(scenario.lake, engine: "deltalake") {
+                    #expect(seen.duplicates == 0, "the Delta table of \(endpoint) shows \(seen.duplicates) records twice after a kill \(moment.rawValue)")
+                }
             }
             let final = try await scenario.run(arguments)
             #expect(final.status == 0, "the run after the kills failed: \(final.combined)")
             #expect(killed >= kills / 2, "only \(killed) of \(kills) runs were still running when killed: the backfill is too small")
             #expect(resumable > 0, "no kill left a contacts checkpoint behind: resuming was never exercised")
             try scenario.checkValues(endpoints)
+            try await DeltaLakeTests.expectDeltaReadersAgree(scenario.lake)
             let tally = try await scenario.tally(endpoints)
             #expect(tally.isExactlyOnce, "\(tally.summary)")
             let seen = Moment.allCases.compactMap { moment in moments[moment].map { "\(moment.rawValue) ×\($0)" } }.joined(separator: ", ")

@@ -1,0 +1,108 @@
+import ActiveCampaign
+import ActiveCampaignMock
+@testable import Export
+import Foundation
+import Testing
+
+/// Every endpoint folder is a Delta table: deltalake (delta-rs), polars and DuckDB's delta extension read exactly the
+/// rows of the files the manifest lists, after a first run, an incremental run with changed records, same-day
+/// snapshot replacements, a widening and a new column (Tests/Interop/check_delta.py).
+@Suite(.serialized) struct DeltaLakeTests {
+    static var deltaPython: String { LakeHarness.repositoryRoot.appendingPathComponent(".venv-delta/bin/python").path }
+
+    struct Seen: Decodable, Equatable {
+        var rows: Int
+        var digest: String
+        var duplicates: Int
+        var version: Int?
+        var txn: Int?
+    }
+
+    /// What `engine` reads of each endpoint of `lake`.
+    static func read(_ lake: String, engine: String, endpoints: [String] = []) async throws -> [String: Seen] {
+        let python = engine == "duckdb" ? deltaPython : LakeHarness.python
+        try #require(FileManager.default.isExecutableFile(atPath: python), "\(python) is missing: run `make venv`")
+        let script = LakeHarness.repositoryRoot.appendingPathComponent("Tests/Interop/check_delta.py").path
+        let home = try LakeHarness.temporaryDirectory("duckdb-home")  // DuckDB's extension import needs a writable HOME
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = home
+        let (status, output) = try await LakeHarness.run(python, [script, lake, engine] + endpoints, environment: environment)
+        try #require(status == 0, "\(engine): \(output)")
+        let json = output.split(separator: "\n").last.map(String.init) ?? ""
+        return try JSONDecoder().decode([String: Seen].self, from: Data(json.utf8))
+    }
+
+    /// Every Delta reader sees what the plain read of the manifest's files sees; returns that, with each table's
+    /// version from deltalake.
+    @discardableResult
+    static func expectDeltaReadersAgree(_ lake: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Seen] {
+        let plain = try await read(lake, engine: "plain")
+        let delta = try await read(lake, engine: "deltalake")
+        for engine in ["polars", "duckdb"] {
+            let seen = try await read(lake, engine: engine)
+            for (endpoint, expected) in plain {
+                #expect(seen[endpoint]?.digest == expected.digest && seen[endpoint]?.rows == expected.rows,
+                        "\(engine) reads \(endpoint) as \(String(describing: seen[endpoint])), the files hold \(expected)", sourceLocation: sourceLocation)
+            }
+        }
+        for (endpoint, expected) in plain {
+            let table = delta[endpoint]
+            #expect(table?.digest == expected.digest && table?.rows == expected.rows,
+                    "deltalake reads \(endpoint) as \(String(describing: table)), the files hold \(expected)", sourceLocation: sourceLocation)
+            // One txn version per commit: the table's version and ac-export's transaction grow together.
+            #expect(table?.txn == table?.version, "\(endpoint): txn \(String(describing: table?.txn)), version \(String(describing: table?.version))", sourceLocation: sourceLocation)
+        }
+        return delta
+    }
+
+    @Test func everyEndpointIsADeltaTableThatEveryReaderReadsAsTheManifestSays() async throws {
+        var mock = MockConfiguration(contacts: 1_500, deals: 400, mutate: 2)
+        mock.shapes = MockDataShapes(path: "contacts", kinds: [.typeChange, .lateField], from: 700)
+        try await ExportScenario.with("delta tables", mock: mock) { scenario in
+            let all = Endpoint.all.map(\.name)
+            // Checkpoints from the first page on: the types are fixed early, so the drift widens committed files.
+            let arguments = scenario.runArguments(all, ["--checkpoint-interval", "0.001"])
+            let first = try await scenario.run(arguments)
+            #expect(first.status == 0, "\(first.combined)")
+            let afterFirst = try await Self.expectDeltaReadersAgree(scenario.lake)
+            #expect(afterFirst.count == 15, "\(afterFirst.keys.sorted())")
+            let manifest = try scenario.manifest()
+            #expect(manifest.endpoints["contacts"]?.rewrites?.isEmpty == false, "the drift did not widen committed files")
+            #expect(manifest.endpoints["contacts"]?.schema.columns.contains { $0.name == "shape_late" } == true)
+
+            // The mock changed contacts and deals while they were read: an incremental run; the snapshot endpoints
+            // replace their same-day snapshot.
+            let second = try await scenario.run(scenario.runArguments(all))
+            #expect(second.status == 0, "\(second.combined)")
+            let afterSecond = try await Self.expectDeltaReadersAgree(scenario.lake)
+            let expected = scenario.expectedIDs(["tags", "contacts"])
+            #expect(afterSecond["tags"]?.rows == expected["tags"]?.count, "a Delta reader must see exactly the new tags snapshot")
+            #expect((afterSecond["contacts"]?.version ?? 0) > (afterFirst["contacts"]?.version ?? 0))
+
+            // Time travel: the version after the first run reads as it did then.
+            let version = try #require(afterFirst["contacts"]?.version)
+            let past = try await Self.read(scenario.lake, engine: "deltalake@\(version)", endpoints: ["contacts"])
+            #expect(past["contacts"]?.digest == afterFirst["contacts"]?.digest)
+        }
+    }
+
+    /// A lake written before the tables existed (no `_delta_log`) gets its whole table in the next run's first
+    /// commit, and a table whose log lost its last commit (a kill between the manifest and the log) catches up.
+    @Test func aLakeWithoutOrBehindItsLogIsReconciledByTheNextRun() async throws {
+        try await ExportScenario.with("delta reconcile", mock: MockConfiguration(contacts: 300, deals: 50)) { scenario in
+            let endpoints = ["contacts", "deals", "tags"]
+            #expect(try await scenario.run(scenario.runArguments(endpoints)).status == 0)
+            for endpoint in endpoints { try FileManager.default.removeItem(atPath: scenario.lake + "/\(endpoint)/_delta_log") }
+            #expect(try await scenario.run(scenario.runArguments(endpoints)).status == 0)
+            try await Self.expectDeltaReadersAgree(scenario.lake)
+
+            // The last commit of contacts lost: the next run's reconcile commit restores what the manifest holds.
+            let log = scenario.lake + "/contacts/_delta_log"
+            let last = try #require(try FileManager.default.contentsOfDirectory(atPath: log).filter { $0.hasSuffix(".json") }.sorted().last)
+            try FileManager.default.removeItem(atPath: log + "/" + last)
+            #expect(try await scenario.run(scenario.runArguments(["tags"])).status == 0)
+            try await Self.expectDeltaReadersAgree(scenario.lake)
+        }
+    }
+}
