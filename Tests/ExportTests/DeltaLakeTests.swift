@@ -90,7 +90,8 @@ import Testing
     /// A lake written before the tables existed (no `_delta_log`) gets its whole table in the next run's first
     /// commit, and a table whose log lost its last commit (a kill between the manifest and the log) catches up.
     @Test func aLakeWithoutOrBehindItsLogIsReconciledByTheNextRun() async throws {
-        try await ExportScenario.with("delta reconcile", mock: MockConfiguration(contacts: 300, deals: 50)) { scenario in
+        // The mock changes contacts while they are read, so that each run appends to the contacts table.
+        try await ExportScenario.with("delta reconcile", mock: MockConfiguration(contacts: 300, deals: 50, mutate: 1)) { scenario in
             let endpoints = ["contacts", "deals", "tags"]
             #expect(try await scenario.run(scenario.runArguments(endpoints)).status == 0)
             for endpoint in endpoints { try FileManager.default.removeItem(atPath: scenario.lake + "/\(endpoint)/_delta_log") }
@@ -103,6 +104,17 @@ import Testing
             try FileManager.default.removeItem(atPath: log + "/" + last)
             #expect(try await scenario.run(scenario.runArguments(["tags"])).status == 0)
             try await Self.expectDeltaReadersAgree(scenario.lake)
+
+            // `inspect` on a table folder lists its versions; the last one is the reconcile commit of this run.
+            let (status, text) = try await LakeHarness.run(LakeHarness.cli, ["inspect", scenario.lake + "/contacts", "--json"])
+            #expect(status == 0, "\(text)")
+            let versions = (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["versions"] as? [[String: Any]] ?? []
+            // Version 0: the whole table of the lake made without a log; version 1, lost, then its reconcile commit.
+            #expect(versions.count == 2, "\(versions)")
+            #expect((versions.first?["rows_added"] as? Int ?? 0) >= 300 && versions.first?["step"] as? String == "reconcile", "\(versions.first ?? [:])")
+            #expect(versions.last?["step"] as? String == "reconcile" && (versions.last?["rows_added"] as? Int ?? 0) > 0, "\(versions)")
+            let (_, table) = try await LakeHarness.run(LakeHarness.cli, ["inspect", scenario.lake + "/contacts"])
+            #expect(table.contains("WRITE (reconcile)") && table.contains("version"), "\(table)")
         }
     }
 }

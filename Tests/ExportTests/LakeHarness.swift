@@ -8,7 +8,11 @@ enum LakeHarness {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     static var python: String { repositoryRoot.appendingPathComponent(".venv/bin/python").path }
-    static var cli: String { repositoryRoot.appendingPathComponent(".build/debug/ac-export").path }
+    /// The CLI under test: the debug build, or `AC_EXPORT_CLI` (an installed binary, or a copy that a long
+    /// `make stress` run keeps using while the tree is rebuilt).
+    static var cli: String {
+        ProcessInfo.processInfo.environment["AC_EXPORT_CLI"] ?? repositoryRoot.appendingPathComponent(".build/debug/ac-export").path
+    }
 
     /// Writes each endpoint's current mock records as NDJSON into `sourceDirectory`.
     static func dumpSource(_ server: MockServer, endpoints: [Endpoint], to sourceDirectory: String) throws {

@@ -18,8 +18,18 @@ import os
 import sys
 
 lake, engine = sys.argv[1], sys.argv[2]
+if not os.path.exists(os.path.join(lake, "_manifest.json")):
+    print("{}")  # nothing committed yet
+    sys.exit(0)
 manifest = json.load(open(os.path.join(lake, "_manifest.json")))
-endpoints = sys.argv[3:] or sorted(manifest["endpoints"])
+# Endpoints without a Delta log yet (the first commit of their table failed) are left out: a caller that expects
+# a table for each endpoint of the plain read sees it missing.
+def has_table(endpoint):
+    folder = os.path.join(lake, endpoint, "_delta_log")
+    return os.path.isdir(folder) and any(n.endswith(".json") and not n.startswith(".") for n in os.listdir(folder))
+
+
+endpoints = [e for e in (sys.argv[3:] or sorted(manifest["endpoints"])) if engine == "plain" or has_table(e)]
 
 
 def text(value):
@@ -45,6 +55,8 @@ def summary(records, columns):
 
 
 def table_columns(endpoint):
+    if not has_table(endpoint):
+        return sorted({c for f in manifest["endpoints"][endpoint]["schema"]["columns"] for c in [f["name"]]})
     """The table's columns from the last metaData of its log (the reference names every column the same way)."""
     folder = os.path.join(lake, endpoint, "_delta_log")
     schema = None
@@ -90,4 +102,7 @@ for endpoint in endpoints:
         result[endpoint] = summary([dict(zip(names, row)) for row in cursor.fetchall()], columns)
     else:
         sys.exit(f"unknown engine {engine}")
-print(json.dumps(result, sort_keys=True))
+print(json.dumps(result, sort_keys=True), flush=True)
+# deltalake's runtime now and then aborts while the interpreter shuts down ("terminate called without an active
+# exception"), after the result is out: leave without that teardown.
+os._exit(0)

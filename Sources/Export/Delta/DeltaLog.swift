@@ -107,6 +107,15 @@ enum DeltaLog {
         }
     }
 
+    /// Removes the hidden temporaries of commits that a failed or killed run left in the log folder (under the lake's
+    /// lock they can only be such leftovers; readers ignore them, but they should not pile up).
+    static func removeTemporaries(table: String) {
+        let logFolder = table + "/" + folder
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: logFolder)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            try? FileSystem.removeFile(logFolder + "/" + name)
+        }
+    }
+
     /// Creates `version` with `actions` (one JSON object per line) without ever replacing an existing one: the text is
     /// written and synced under a hidden name, then hard-linked to the version's name, which fails if it exists.
     static func commit(_ actions: [[String: Any]], version: Int, table: String) throws {

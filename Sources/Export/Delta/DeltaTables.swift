@@ -21,11 +21,19 @@ actor DeltaTables {
 
     static func appID(_ endpoint: String) -> String { "ac-export:\(endpoint)" }
 
+    /// A committed file whose footer (for the `add` action's stats) does not read.
+    struct FooterUnreadable: Error, CustomStringConvertible {
+        var path: String
+        var reason: String
+        var description: String { "cannot add \(path) to its Delta table: \(reason)" }
+    }
+
     /// Commits what `state` (the endpoint's manifest entry now) changed in the table; nothing when nothing did.
     /// `step` names the export step in `commitInfo` (append, snapshot, reconcile).
     func sync(endpoint: String, state: EndpointState?, step: String) throws {
         guard let state else { return }
         let table = directory + "/" + endpoint
+        if logs[endpoint] == nil { DeltaLog.removeTemporaries(table: table) }
         var log = try logs[endpoint] ?? DeltaLog.read(table: table, appID: Self.appID(endpoint))
         let prefix = endpoint + "/"
         // Files readers can find: published (not in the staging area) and on disk under the path the manifest gives.
@@ -100,7 +108,13 @@ actor DeltaTables {
         let folder = path.split(separator: "/").first.map(String.init) ?? ""
         let date = folder.hasPrefix(DeltaSchema.partitionColumn + "=") ? String(folder.dropFirst(DeltaSchema.partitionColumn.count + 1)) : ""
         let partitionValues = [DeltaSchema.partitionColumn: date]
-        let stats = DeltaFileStats.json(of: try ParquetFileReader(path: full))
+        let reader: ParquetFileReader
+        do {
+            reader = try ParquetFileReader(path: full)
+        } catch {
+            throw FooterUnreadable(path: full, reason: "\(error)")
+        }
+        let stats = DeltaFileStats.json(of: reader)
         let action: [String: Any] = [
             "path": path, "partitionValues": partitionValues, "size": size, "modificationTime": modified, "dataChange": dataChange, "stats": stats,
         ]

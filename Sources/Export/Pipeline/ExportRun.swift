@@ -89,7 +89,12 @@ public enum ExportRun {
         // its Delta commit, and on a lake written before the tables existed (docs/delta-lake.md#reconcile).
         let tables = DeltaTables(directory: directory, runID: runID, engineInfo: options.engineInfo)
         for endpoint in manifestAtStart.endpoints.keys.sorted() {
-            try await tables.sync(endpoint: endpoint, state: manifestAtStart.endpoints[endpoint], step: "reconcile")
+            do {
+                try await tables.sync(endpoint: endpoint, state: manifestAtStart.endpoints[endpoint], step: "reconcile")
+            } catch {
+                // The endpoint's own commits try again and fail it if the table still cannot follow; the others go on.
+                logger.error("the Delta table could not be brought up to date", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
+            }
         }
         logger.notice(
             "run started",

@@ -91,7 +91,7 @@ import Testing
         return calls
     }
     static var errnos: [String] { StressScale.isStress ? ["EIO", "ENOSPC", "EDQUOT"] : ["EIO"] }
-    static var occurrences: ClosedRange<Int> { 1...StressScale.count(fast: 3, stress: 10) }
+    static var occurrences: ClosedRange<Int> { 1...StressScale.count(fast: 3, stress: 4) }
 
     @Test(arguments: LakeState.allCases)
     func everyInjectedFailureLeavesALakeThatReadersTrust(state: LakeState) async throws {
