@@ -5,8 +5,9 @@ import Parquet
 final class SchemaTracker {
     private(set) var schema: EndpointSchema
     private var indexByName: [String: Int] = [:]
-    /// Names taken, ignoring case: the data columns' and the two appended ones'.
-    private var lowercasedNames: Set<String> = [SchemaTracker.extractedAtColumn, SchemaTracker.runIDColumn]
+    /// Names taken, ignoring case: the data columns', the two appended ones' and the partition column's (`date`, in
+    /// the folder names and in the Delta table's schema).
+    private var lowercasedNames: Set<String> = [SchemaTracker.extractedAtColumn, SchemaTracker.runIDColumn, DeltaSchema.partitionColumn]
     /// Per data column, the shredder field holding its values (-1: none seen in this run).
     private var columnField: [Int] = []
     private var mappedFieldCount = 0
