@@ -58,6 +58,16 @@ import Testing
         #expect(output.contains("2024-01-01T00:00:00Z"), "\(output)")
     }
 
+    /// A `.env` that exists but does not read is an error naming it, not a missing `.env` (whose settings the run
+    /// would silently go without).
+    @Test func anUnreadableDotEnvIsAnError() async throws {
+        let folder = try LakeHarness.temporaryDirectory("dotenv-unreadable")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/.env", withIntermediateDirectories: true)
+        let (status, output) = try await LakeHarness.run(LakeHarness.cli, ["config", "show"], environment: [:], in: folder)
+        #expect(status == 2 && output.contains(".env") && output.contains("Is a directory"), "\(output)")
+    }
+
     @Test func checkListsOnlyTheOptionsItUses() async throws {
         let (status, help) = try await LakeHarness.run(LakeHarness.cli, ["check", "--help"])
         #expect(status == 0)

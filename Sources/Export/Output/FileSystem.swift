@@ -13,7 +13,7 @@ public func parentFolder(of path: String) -> String {
 }
 
 /// The few POSIX operations the commit protocol needs, with errors that name the path.
-enum FileSystem {
+public enum FileSystem {
     struct Failure: Error, CustomStringConvertible {
         var operation: String
         var path: String
@@ -123,7 +123,7 @@ enum FileSystem {
 
     /// The bytes of `path`, or nil when it does not exist. Any other failure (EIO, EACCES…) is an error: Foundation's
     /// `contents(atPath:)` returns nil for those too, which would make an unreadable manifest look like no manifest.
-    static func contentsIfPresent(_ path: String) throws -> Data? {
+    public static func contentsIfPresent(_ path: String) throws -> Data? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { return nil }

@@ -1,10 +1,19 @@
+import Export
 import Foundation
 
 /// `.env` in the working folder, by the dotenv conventions: `KEY=value` lines, `#` comment lines and inline
 /// comments after whitespace, an optional `export `, single or double quotes (a `#` inside quotes is kept).
 enum DotEnv {
     static func load(path: String) throws -> [String: String] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
+        let data: Data?
+        do {
+            data = try FileSystem.contentsIfPresent(path)
+        } catch {
+            // A .env that exists but does not read must not pass for no .env: the run would miss its settings.
+            throw UsageError(description: "\(error)")
+        }
+        guard let data else { return [:] }
+        let text = String(decoding: data, as: UTF8.self)
         var values: [String: String] = [:]
         for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             var line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
