@@ -88,7 +88,7 @@ enum DeltaLog {
         }
     }
 
-    private static func apply(_ action: [String: Any], to state: inout State, appID: String) {
+    static func apply(_ action: [String: Any], to state: inout State, appID: String) {
         if let add = action["add"] as? [String: Any], let path = add["path"] as? String {
             state.files[path] = LiveFile(size: (add["size"] as? NSNumber)?.int64Value ?? 0, partitionValues: add["partitionValues"] as? [String: String] ?? [:])
         } else if let remove = action["remove"] as? [String: Any], let path = remove["path"] as? String {

@@ -74,33 +74,20 @@ actor DeltaTables {
                 "partitionValues": live?.partitionValues ?? [:], "size": live?.size ?? 0,
             ] as [String: Any]])
         }
-        var added: [String: DeltaLog.LiveFile] = [:]
         for path in plan.adds {
-            let (action, file) = try Self.add(path, table: table, dataChange: !plan.rewritten.contains(path))
-            actions.append(["add": action])
-            added[path] = file
+            actions.append(["add": try Self.add(path, table: table, dataChange: !plan.rewritten.contains(path))])
         }
         let version = log.version + 1
         try DeltaLog.commit(actions, version: version, table: table)
-        // The state the commit made, without reading the log again.
+        // The state the commit made: its own actions replayed, as a reader of the log would.
+        for action in actions { DeltaLog.apply(action, to: &log, appID: Self.appID(endpoint)) }
         log.version = version
-        if let versions = plan.protocolVersions {
-            (log.minReaderVersion, log.minWriterVersion, log.readerFeatures, log.writerFeatures) = (versions.reader, versions.writer, versions.features, versions.features)
-        }
-        if let schemaString = plan.schemaString {
-            log.schemaString = schemaString
-            log.tableID = log.tableID ?? (actions.lazy.compactMap { ($0["metaData"] as? [String: Any])?["id"] as? String }.first)
-            log.createdTime = log.createdTime ?? now
-        }
-        log.transactionVersion = transactionVersion
-        for path in plan.removes { log.files[path] = nil }
-        log.files.merge(added) { _, new in new }
         logs[endpoint] = log
     }
 
     /// The `add` action of a data file: size and modification time from the file system, the partition value from
     /// its folder, the stats from its footer.
-    private static func add(_ path: String, table: String, dataChange: Bool) throws -> ([String: Any], DeltaLog.LiveFile) {
+    private static func add(_ path: String, table: String, dataChange: Bool) throws -> [String: Any] {
         let full = table + "/" + path
         let attributes = try FileManager.default.attributesOfItem(atPath: full)
         let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
@@ -115,9 +102,6 @@ actor DeltaTables {
             throw FooterUnreadable(path: full, reason: "\(error)")
         }
         let stats = DeltaFileStats.json(of: reader)
-        let action: [String: Any] = [
-            "path": path, "partitionValues": partitionValues, "size": size, "modificationTime": modified, "dataChange": dataChange, "stats": stats,
-        ]
-        return (action, DeltaLog.LiveFile(size: size, partitionValues: partitionValues))
+        return ["path": path, "partitionValues": partitionValues, "size": size, "modificationTime": modified, "dataChange": dataChange, "stats": stats]
     }
 }

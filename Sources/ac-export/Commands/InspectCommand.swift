@@ -132,6 +132,11 @@ struct FileReport {
         }
     }
 
+    /// One row as `name=value` pairs, long values cut (the text report, `run --limit`'s sample).
+    func rowText(_ row: [ParquetValue]) -> String {
+        zip(reader.schema.columns, row).map { "\($0.name)=\(Self.shortened(Self.text($1, $0.type)))" }.joined(separator: "  ")
+    }
+
     /// Long strings end with an ellipsis in the text report.
     static func shortened(_ text: String) -> String {
         text.count > textWidth ? text.prefix(textWidth - 1) + "…" : text
@@ -159,9 +164,7 @@ struct FileReport {
             lines.append("rows not shown: \(rowsUnavailable)")
         } else {
             lines.append("first \(firstRows.count) rows:")
-            for row in firstRows {
-                lines.append("  " + zip(reader.schema.columns, row).map { "\($0.name)=\(Self.shortened(Self.text($1, $0.type)))" }.joined(separator: "  "))
-            }
+            for row in firstRows { lines.append("  " + rowText(row)) }
         }
         return lines.joined(separator: "\n")
     }

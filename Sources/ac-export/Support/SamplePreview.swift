@@ -18,9 +18,7 @@ enum SamplePreview {
             lines.append("")
             lines.append("\(endpoint): \(state.files.reduce(0) { $0 + $1.rows }) records, \(columns.count) columns")
             lines.append("  columns: " + columns.map { "\($0.name) \($0.type)" }.joined(separator: ", "))
-            for row in report.firstRows {
-                lines.append("  " + zip(columns, row).map { "\($0.name)=\(FileReport.shortened(FileReport.text($1, $0.type)))" }.joined(separator: "  "))
-            }
+            for row in report.firstRows { lines.append("  " + report.rowText(row)) }
         }
         return lines.joined(separator: "\n")
     }
