@@ -44,22 +44,27 @@ enum InteropHarness {
 
     /// Writes the expectations and runs the checker; returns its output. Records an issue on failure.
     static func check(_ cases: [Case], in directory: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let casesFile = directory.appendingPathComponent("cases.json")
+        try JSONEncoder().encode(cases).write(to: casesFile)
+        try run("check_parquet.py", casesFile.path, sourceLocation: sourceLocation)
+    }
+
+    /// Runs one of Tests/Interop's checkers with the venv's Python; a non-zero exit (or no venv) is a recorded issue.
+    static func run(_ script: String, _ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws {
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
             Issue.record("no Python venv at \(python.path): run `make venv` (pyarrow, duckdb, polars are required for the interop tests)", sourceLocation: sourceLocation)
             return
         }
-        let casesFile = directory.appendingPathComponent("cases.json")
-        try JSONEncoder().encode(cases).write(to: casesFile)
         let process = Process()
         process.executableURL = python
-        process.arguments = [repositoryRoot.appendingPathComponent("Tests/Interop/check_parquet.py").path, casesFile.path]
+        process.arguments = [repositoryRoot.appendingPathComponent("Tests/Interop/" + script).path] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "pyarrow/duckdb/polars disagree:\n\(text)", sourceLocation: sourceLocation)
+        #expect(process.terminationStatus == 0, "\(script) found a disagreement:\n\(text)", sourceLocation: sourceLocation)
     }
 
     static func temporaryDirectory() throws -> URL {

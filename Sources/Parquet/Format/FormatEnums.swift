@@ -22,7 +22,7 @@ public enum Repetition: Int32, Sendable {
 }
 
 public enum ConvertedType: Int32, Sendable {
-    case utf8 = 0, date = 6, timestampMillis = 9, timestampMicros = 10, json = 19
+    case utf8 = 0, map = 1, list = 3, date = 6, timestampMillis = 9, timestampMicros = 10, json = 19
 }
 
 public enum Encoding: Int32, Sendable, CustomStringConvertible {

@@ -7,6 +7,8 @@ public enum TimeUnit: Sendable, Equatable {
 
 public enum LogicalType: Sendable, Equatable {
     case string
+    case map
+    case list
     case date
     case timestamp(adjustedToUTC: Bool, unit: TimeUnit)
     case json

@@ -82,6 +82,8 @@ extension SchemaElement {
 
 private func decodeLogicalType(_ s: ThriftStruct) -> LogicalType {
     if s.structure(1) != nil { return .string }
+    if s.structure(2) != nil { return .map }
+    if s.structure(3) != nil { return .list }
     if s.structure(6) != nil { return .date }
     if s.structure(12) != nil { return .json }
     if let t = s.structure(8) {

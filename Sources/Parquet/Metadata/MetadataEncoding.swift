@@ -77,6 +77,10 @@ extension SchemaElement {
             switch logicalType {
             case .string:
                 w.beginStructField(1); w.endStruct()
+            case .map:
+                w.beginStructField(2); w.endStruct()
+            case .list:
+                w.beginStructField(3); w.endStruct()
             case .date:
                 w.beginStructField(6); w.endStruct()
             case .json:

@@ -11,8 +11,17 @@ public final class ColumnWriter {
     private let properties: WriterProperties
     private let codec: PageCodec
 
+    /// Levels of a present value (`column.maxDefinitionLevel`), and whether entries carry repetition levels.
+    private let presentLevel: UInt8
+    private let isRepeated: Bool
+
+    /// The repetition level of the next entry: 0 starts a row; in a repeated column, a later entry of the same row
+    /// gives the depth of the innermost repeated node it continues. Back to 0 after each entry.
+    @exclusivity(unchecked) public var nextRepetitionLevel = 0
+
     // The page being filled.
     @exclusivity(unchecked) private var definitionLevels: [UInt8] = []
+    @exclusivity(unchecked) private var repetitionLevels: [UInt8] = []
     @exclusivity(unchecked) private var pageValueCount = 0
     @exclusivity(unchecked) private var pageNullCount = 0
     /// PLAIN-encoded values of the page; for BOOLEAN one byte per value, bit-packed when the page ends.
@@ -34,7 +43,9 @@ public final class ColumnWriter {
     /// Uncompressed bytes of the data pages handed to the codec (for row-group sizing).
     @exclusivity(unchecked) private var submittedBodySize = 0
     @exclusivity(unchecked) private var chunkNonNullCount = 0
+    /// Entries (values and nulls) of the chunk, and the rows they belong to.
     @exclusivity(unchecked) private(set) var valueCount = 0
+    @exclusivity(unchecked) private var repeatedRowCount = 0
     @exclusivity(unchecked) private var statistics = StatisticsAccumulator()
 
     init(column: Column, properties: WriterProperties, codec: PageCodec) {
@@ -42,6 +53,8 @@ public final class ColumnWriter {
         self.physicalType = column.type.physicalType
         self.properties = properties
         self.codec = codec
+        self.presentLevel = UInt8(column.maxDefinitionLevel)
+        self.isRepeated = column.maxRepetitionLevel > 0
         self.dataPages = CompressedPages(spill: codec.spill)
         // Parquet: BOOLEAN is never dictionary-encoded.
         self.usesDictionary = properties.dictionaryEnabled && physicalType != .boolean
@@ -53,7 +66,17 @@ public final class ColumnWriter {
 
     public func appendNull() throws(ParquetError) {
         guard !column.isRequired else { throw .nullInRequiredColumn(column: column.name) }
-        definitionLevels.append(0)
+        try appendMissing(definitionLevel: column.maxDefinitionLevel - 1)
+    }
+
+    /// An entry without a value in a nested column: an ancestor is null, or a list or map is empty.
+    /// `definitionLevel` counts the optional and repeated nodes above it that are present.
+    public func appendMissing(definitionLevel: Int) throws(ParquetError) {
+        guard definitionLevel >= 0, definitionLevel < column.maxDefinitionLevel else {
+            throw .invalidSchema("definition level \(definitionLevel) is outside 0..<\(column.maxDefinitionLevel) for column '\(column.name)'")
+        }
+        if isRepeated { try beginRepeatedEntry() }
+        definitionLevels.append(UInt8(definitionLevel))
         pageNullCount += 1
         statistics.addNull()
         try endValue()
@@ -62,7 +85,7 @@ public final class ColumnWriter {
     /// INT64 and TIMESTAMP columns (microseconds since the epoch).
     public func append(_ value: Int64) throws(ParquetError) {
         guard physicalType == .int64 else { throw mismatch("INT64") }
-        beginValue()
+        try beginValue()
         statistics.add(value)
         if usesDictionary {
             dictionaryIndices.append(fixedDictionary.index(ofBits: UInt64(bitPattern: value)))
@@ -75,7 +98,7 @@ public final class ColumnWriter {
     /// INT32 and DATE columns (days since the epoch).
     public func append(_ value: Int32) throws(ParquetError) {
         guard physicalType == .int32 else { throw mismatch("INT32") }
-        beginValue()
+        try beginValue()
         statistics.add(Int64(value))
         if usesDictionary {
             dictionaryIndices.append(fixedDictionary.index(ofBits: UInt64(UInt32(bitPattern: value))))
@@ -87,7 +110,7 @@ public final class ColumnWriter {
 
     public func append(_ value: Double) throws(ParquetError) {
         guard physicalType == .double else { throw mismatch("DOUBLE") }
-        beginValue()
+        try beginValue()
         statistics.add(value)
         if usesDictionary {
             dictionaryIndices.append(fixedDictionary.index(ofBits: value.bitPattern))
@@ -99,7 +122,7 @@ public final class ColumnWriter {
 
     public func append(_ value: Bool) throws(ParquetError) {
         guard physicalType == .boolean else { throw mismatch("BOOLEAN") }
-        beginValue()
+        try beginValue()
         statistics.add(Int64(value ? 1 : 0))
         plainValues.append(value ? 1 : 0)
         try endValue()
@@ -108,7 +131,7 @@ public final class ColumnWriter {
     /// STRING columns: the UTF-8 bytes of one value.
     public func append(utf8 bytes: UnsafeRawBufferPointer) throws(ParquetError) {
         guard physicalType == .byteArray else { throw mismatch("STRING") }
-        beginValue()
+        try beginValue()
         statistics.add(bytes)
         if usesDictionary {
             dictionaryIndices.append(byteArrayDictionary.index(of: bytes))
@@ -127,15 +150,38 @@ public final class ColumnWriter {
     }
 
     @inline(__always)
-    private func beginValue() {
-        if !column.isRequired { definitionLevels.append(1) }
+    private func beginValue() throws(ParquetError) {
+        if isRepeated { try beginRepeatedEntry() }
+        if presentLevel > 0 { definitionLevels.append(presentLevel) }
         chunkNonNullCount += 1
+    }
+
+    /// Records the entry's repetition level; a new row may first end a full page, so that pages hold whole rows
+    /// (readers count a page's rows by its level-0 entries).
+    private func beginRepeatedEntry() throws(ParquetError) {
+        guard nextRepetitionLevel >= 0, nextRepetitionLevel <= column.maxRepetitionLevel else {
+            throw .invalidSchema("repetition level \(nextRepetitionLevel) is outside 0...\(column.maxRepetitionLevel) for column '\(column.name)'")
+        }
+        if nextRepetitionLevel == 0 {
+            try endPageIfFull()
+            repeatedRowCount += 1
+        }
+        repetitionLevels.append(UInt8(nextRepetitionLevel))
+        nextRepetitionLevel = 0
     }
 
     @inline(__always)
     private func endValue() throws(ParquetError) {
         pageValueCount += 1
         valueCount += 1
+        if !isRepeated { try endPageIfFull() }
+    }
+
+    /// Rows with entries in the chunk.
+    var rowCount: Int { isRepeated ? repeatedRowCount : valueCount }
+
+    @inline(__always)
+    private func endPageIfFull() throws(ParquetError) {
         if usesDictionary && dictionaryByteCount > properties.dictionaryPageSizeLimit {
             // Parquet allows a chunk to switch to PLAIN pages after its dictionary pages (parquet-format#404).
             try finishPage()
@@ -165,7 +211,7 @@ public final class ColumnWriter {
 
     /// Uncompressed bytes of this chunk so far, pending page included (for row-group sizing).
     var estimatedUncompressedSize: Int {
-        submittedBodySize + estimatedPageSize + definitionLevels.count / 8 + dictionaryByteCount
+        submittedBodySize + estimatedPageSize + (definitionLevels.count + repetitionLevels.count) / 8 + dictionaryByteCount
     }
 
     /// Bytes held in memory by this column (compressed pages, the open page and the dictionary).
@@ -181,8 +227,15 @@ public final class ColumnWriter {
         let pageUsesDictionary = usesDictionary && dictionaryEntryCount > 0
         var body: [UInt8] = []
         body.reserveCapacity(definitionLevels.count / 8 + 16 + (pageUsesDictionary ? dictionaryIndices.count * 4 : plainValues.count))
-        if !column.isRequired {
-            appendDefinitionLevels(to: &body)
+        if isRepeated {
+            Self.appendLevels(repetitionLevels, maxLevel: column.maxRepetitionLevel, to: &body)
+        }
+        if presentLevel > 0 {
+            if pageNullCount == 0 {
+                Self.appendLevels(repeating: presentLevel, count: pageValueCount, to: &body)
+            } else {
+                Self.appendLevels(definitionLevels, maxLevel: column.maxDefinitionLevel, to: &body)
+            }
         }
         if pageUsesDictionary {
             // RLE_DICTIONARY page body: 1 byte bit width, then the hybrid-encoded indices with no length prefix.
@@ -208,6 +261,7 @@ public final class ColumnWriter {
         codec.emitDataPage(header, body: body, into: dataPages)
         if pageUsesDictionary { dictionaryDataPageCount += 1 } else { fallbackDataPageCount += 1 }
         definitionLevels.removeAll(keepingCapacity: true)
+        repetitionLevels.removeAll(keepingCapacity: true)
         plainValues.removeAll(keepingCapacity: true)
         dictionaryIndices.removeAll(keepingCapacity: true)
         pageValueCount = 0
@@ -237,15 +291,21 @@ public final class ColumnWriter {
         dictionaryPageSizes = try codec.emitPage(header, body: body, into: &dictionaryPage)
     }
 
-    /// v1 definition levels: 4-byte little-endian length, then the hybrid encoding at bit width 1.
-    private func appendDefinitionLevels(to body: inout [UInt8]) {
-        var encoder = RLEHybridEncoder(bitWidth: 1)
-        if pageNullCount == 0 || pageNullCount == pageValueCount {
-            encoder.put(pageNullCount == 0 ? 1 : 0, count: pageValueCount)
-        } else {
-            for level in definitionLevels { encoder.put(UInt32(level)) }
-        }
-        let levels = encoder.finish()
+    /// v1 levels: 4-byte little-endian length, then the hybrid encoding at the bit width of the column's highest level.
+    private static func appendLevels(_ levels: [UInt8], maxLevel: Int, to body: inout [UInt8]) {
+        var encoder = RLEHybridEncoder(bitWidth: BitPacking.bitWidth(of: UInt32(maxLevel)))
+        for level in levels { encoder.put(UInt32(level)) }
+        appendLengthPrefixed(encoder.finish(), to: &body)
+    }
+
+    /// Levels of a page whose entries are all present values: one run.
+    private static func appendLevels(repeating level: UInt8, count: Int, to body: inout [UInt8]) {
+        var encoder = RLEHybridEncoder(bitWidth: BitPacking.bitWidth(of: UInt32(level)))
+        encoder.put(UInt32(level), count: count)
+        appendLengthPrefixed(encoder.finish(), to: &body)
+    }
+
+    private static func appendLengthPrefixed(_ levels: [UInt8], to body: inout [UInt8]) {
         body.appendLittleEndian(UInt32(levels.count))
         body.append(contentsOf: levels)
     }
@@ -294,7 +354,7 @@ public final class ColumnWriter {
         let metadata = ColumnChunkMetadata(
             physicalType: physicalType,
             encodings: encodings,
-            path: [column.name],
+            path: column.path,
             codec: codec.codec,
             numValues: Int64(valueCount),
             totalUncompressedSize: Int64(chunkUncompressedSize),
@@ -320,6 +380,7 @@ public final class ColumnWriter {
         submittedBodySize = 0
         chunkNonNullCount = 0
         valueCount = 0
+        repeatedRowCount = 0
         statistics.reset()
     }
 }

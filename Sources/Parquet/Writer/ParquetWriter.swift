@@ -1,6 +1,7 @@
-/// Writes one Parquet file with a flat schema.
+/// Writes one Parquet file.
 ///
-/// Append one value (or null) to every column, then call `endRow()`. Row groups are cut at the
+/// Append one value (or null) to every column, then call `endRow()`; in a nested schema, a column's entries for
+/// one row are its value or null at each of the row's positions (`ColumnWriter.nextRepetitionLevel`). Row groups are cut at the
 /// configured row or size target; nothing reaches the sink until a row group is complete, and the
 /// footer is written by `close()`. A writer that is never closed leaves a file without a footer,
 /// which no reader accepts; callers write under a temporary name and rename after `close()`.
@@ -84,8 +85,8 @@ public final class ParquetWriter {
     public func flushRowGroup() throws(ParquetError) {
         guard !isClosed else { throw .writerClosed }
         guard bufferedRowCount > 0 else { return }
-        for column in columns where column.valueCount != bufferedRowCount {
-            throw .columnCountMismatch(expected: bufferedRowCount, column: column.column.name, actual: column.valueCount)
+        for column in columns where column.rowCount != bufferedRowCount {
+            throw .columnCountMismatch(expected: bufferedRowCount, column: column.column.name, actual: column.rowCount)
         }
         if position == 0 { try writeMagic() }
         var chunks: [ColumnChunkMetadata] = []
@@ -112,8 +113,8 @@ public final class ParquetWriter {
     @discardableResult
     public func close() throws(ParquetError) -> FileMetadata {
         guard !isClosed else { throw .writerClosed }
-        for column in columns where column.valueCount != bufferedRowCount {
-            throw .columnCountMismatch(expected: bufferedRowCount, column: column.column.name, actual: column.valueCount)
+        for column in columns where column.rowCount != bufferedRowCount {
+            throw .columnCountMismatch(expected: bufferedRowCount, column: column.column.name, actual: column.rowCount)
         }
         try flushRowGroup()
         isClosed = true
@@ -130,10 +131,12 @@ public final class ParquetWriter {
     }
 
     private func fileMetadata() -> FileMetadata {
-        var elements = [SchemaElement(name: "schema", numChildren: Int32(schema.columns.count))]
-        for column in schema.columns {
-            elements.append(SchemaElement(column))
+        var elements = [SchemaElement(name: "schema", numChildren: Int32(schema.fields.count))]
+        func flatten(_ node: SchemaNode) {
+            elements.append(SchemaElement(node))
+            if case .group(_, _, _, let children) = node { children.forEach(flatten) }
         }
+        schema.fields.forEach(flatten)
         return FileMetadata(
             version: 1,
             schema: elements,
@@ -165,16 +168,28 @@ extension SchemaElement {
         self.numChildren = numChildren
     }
 
-    init(_ column: Column) {
-        name = column.name
-        physicalType = column.type.physicalType
-        repetition = column.isRequired ? .required : .optional
-        convertedType = column.type.convertedType
-        switch column.type {
-        case .string: logicalType = .string
-        case .date: logicalType = .date
-        case .timestampMicros(let utc): logicalType = .timestamp(adjustedToUTC: utc, unit: .micros)
-        case .boolean, .int32, .int64, .double: logicalType = nil
+    init(_ node: SchemaNode) {
+        switch node {
+        case let .leaf(name, type, repetition):
+            self.name = name
+            self.repetition = repetition
+            physicalType = type.physicalType
+            convertedType = type.convertedType
+            switch type {
+            case .string: logicalType = .string
+            case .date: logicalType = .date
+            case .timestampMicros(let utc): logicalType = .timestamp(adjustedToUTC: utc, unit: .micros)
+            case .boolean, .int32, .int64, .double: logicalType = nil
+            }
+        case let .group(name, repetition, annotation, children):
+            self.name = name
+            self.repetition = repetition
+            numChildren = Int32(children.count)
+            switch annotation {
+            case .list: convertedType = .list; logicalType = .list
+            case .map: convertedType = .map; logicalType = .map
+            case nil: break
+            }
         }
     }
 }
