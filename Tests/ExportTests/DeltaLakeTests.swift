@@ -93,6 +93,39 @@ import Testing
         }
     }
 
+    /// Checkpoints every 3 commits, through appends, a widening (new metaData, files removed and re-added) and
+    /// same-day snapshot replacements: each table's last checkpoint alone, with the JSON commits after it, reads as
+    /// the whole log does (a copy of the lake loses every commit up to the checkpoint and is read by all three readers).
+    @Test func aCheckpointHoldsTheWholeStateOfItsVersion() async throws {
+        var mock = MockConfiguration(contacts: 1_500, deals: 400, mutate: 2)
+        mock.shapes = MockDataShapes(path: "contacts", kinds: [.typeChange, .lateField], from: 700)
+        try await ExportScenario.with("delta checkpoints", mock: mock) { scenario in
+            let endpoints = ["contacts", "deals", "tags", "deal_stages"]
+            let options = ["--checkpoint-interval", "0.001", "--delta-checkpoint-interval", "3"]
+            // Four runs: the snapshot endpoints commit once per run, so their version 3 has a checkpoint.
+            for _ in 0..<4 {
+                let run = try await scenario.run(scenario.runArguments(endpoints, options))
+                #expect(run.status == 0, "\(run.combined)")
+            }
+            let whole = try await Self.expectDeltaReadersAgree(scenario.lake)
+            let copy = scenario.lake + "-from-checkpoints"
+            try FileManager.default.copyItem(atPath: scenario.lake, toPath: copy)
+            defer { try? FileManager.default.removeItem(atPath: copy) }
+            for endpoint in endpoints {
+                let log = copy + "/\(endpoint)/_delta_log"
+                let last = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: log + "/_last_checkpoint"))) as? [String: Any]
+                let checkpoint = try #require(last?["version"] as? Int, "\(endpoint) has no checkpoint")
+                #expect(checkpoint % 3 == 0 && checkpoint > 0 && checkpoint <= whole[endpoint]?.version ?? -1, "\(endpoint): \(String(describing: last))")
+                for version in 0...checkpoint { try FileManager.default.removeItem(atPath: log + "/" + DeltaLog.commitName(version)) }
+            }
+            let fromCheckpoints = try await Self.expectDeltaReadersAgree(copy)
+            for endpoint in endpoints {
+                #expect(fromCheckpoints[endpoint]?.version == whole[endpoint]?.version && fromCheckpoints[endpoint]?.txn == whole[endpoint]?.txn,
+                        "\(endpoint): \(String(describing: fromCheckpoints[endpoint])) vs \(String(describing: whole[endpoint]))")
+            }
+        }
+    }
+
     /// A table whose log lost its last commit (a kill between the manifest and the log) catches up in the next run's
     /// first step, and a lake written before the tables existed (no `_delta_log`) gets its whole table there.
     @Test func aLakeWithoutOrBehindItsLogIsReconciledByTheNextRun() async throws {

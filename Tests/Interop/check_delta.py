@@ -26,7 +26,7 @@ manifest = json.load(open(os.path.join(lake, "_manifest.json")))
 # a table for each endpoint of the plain read sees it missing.
 def has_table(endpoint):
     folder = os.path.join(lake, endpoint, "_delta_log")
-    return os.path.isdir(folder) and any(n.endswith(".json") and not n.startswith(".") for n in os.listdir(folder))
+    return os.path.isdir(folder) and any((n.endswith(".json") or n == "_last_checkpoint") and not n.startswith(".") for n in os.listdir(folder))
 
 
 endpoints = [e for e in (sys.argv[3:] or sorted(manifest["endpoints"])) if engine == "plain" or has_table(e)]
@@ -55,12 +55,21 @@ def summary(records, columns):
 
 
 def table_columns(endpoint):
+    """The table's columns from the last metaData of its log (the reference names every column the same way): the
+    last checkpoint's, then the JSON commits after it."""
     if not has_table(endpoint):
         return sorted({c for f in manifest["endpoints"][endpoint]["schema"]["columns"] for c in [f["name"]]})
-    """The table's columns from the last metaData of its log (the reference names every column the same way)."""
     folder = os.path.join(lake, endpoint, "_delta_log")
-    schema = None
+    schema, since = None, -1
+    if os.path.exists(os.path.join(folder, "_last_checkpoint")):
+        import duckdb  # in both venvs; reads the checkpoint's nested columns
+        since = json.load(open(os.path.join(folder, "_last_checkpoint")))["version"]
+        checkpoint = os.path.join(folder, "%020d.checkpoint.parquet" % since)
+        row = duckdb.connect().execute(f"SELECT metaData.schemaString FROM read_parquet('{checkpoint}') WHERE metaData IS NOT NULL").fetchone()
+        schema = json.loads(row[0])
     for name in sorted(n for n in os.listdir(folder) if n.endswith(".json") and not n.startswith(".")):
+        if int(name[:20]) <= since:
+            continue
         for line in open(os.path.join(folder, name)):
             action = json.loads(line)
             if "metaData" in action:

@@ -9,8 +9,18 @@ import Glibc
 enum DeltaLog {
     static let folder = "_delta_log"
 
-    /// A data file the table holds now.
+    /// A data file the table holds now: its `add` action.
     struct LiveFile: Equatable, Sendable {
+        var size: Int64
+        var partitionValues: [String: String]
+        var modificationTime: Int64 = 0
+        var stats: String?
+    }
+
+    /// A file removed from the table (its `remove` action), kept for the checkpoints: VACUUM must not delete a file
+    /// that a reader of an older version may still open.
+    struct Tombstone: Equatable, Sendable {
+        var deletionTimestamp: Int64
         var size: Int64
         var partitionValues: [String: String]
     }
@@ -27,7 +37,9 @@ enum DeltaLog {
         var readerFeatures: [String] = []
         var writerFeatures: [String] = []
         var files: [String: LiveFile] = [:]
+        var tombstones: [String: Tombstone] = [:]
         var transactionVersion: Int64?
+        var transactionUpdated: Int64?
 
         var exists: Bool { version >= 0 }
     }
@@ -90,9 +102,15 @@ enum DeltaLog {
 
     static func apply(_ action: [String: Any], to state: inout State, appID: String) {
         if let add = action["add"] as? [String: Any], let path = add["path"] as? String {
-            state.files[path] = LiveFile(size: (add["size"] as? NSNumber)?.int64Value ?? 0, partitionValues: add["partitionValues"] as? [String: String] ?? [:])
+            state.files[path] = LiveFile(
+                size: (add["size"] as? NSNumber)?.int64Value ?? 0, partitionValues: add["partitionValues"] as? [String: String] ?? [:],
+                modificationTime: (add["modificationTime"] as? NSNumber)?.int64Value ?? 0, stats: add["stats"] as? String)
+            state.tombstones[path] = nil
         } else if let remove = action["remove"] as? [String: Any], let path = remove["path"] as? String {
             state.files[path] = nil
+            state.tombstones[path] = Tombstone(
+                deletionTimestamp: (remove["deletionTimestamp"] as? NSNumber)?.int64Value ?? 0,
+                size: (remove["size"] as? NSNumber)?.int64Value ?? 0, partitionValues: remove["partitionValues"] as? [String: String] ?? [:])
         } else if let metadata = action["metaData"] as? [String: Any] {
             state.tableID = metadata["id"] as? String
             state.schemaString = metadata["schemaString"] as? String
@@ -104,6 +122,7 @@ enum DeltaLog {
             state.writerFeatures = proto["writerFeatures"] as? [String] ?? []
         } else if let txn = action["txn"] as? [String: Any], txn["appId"] as? String == appID {
             state.transactionVersion = (txn["version"] as? NSNumber)?.int64Value
+            state.transactionUpdated = (txn["lastUpdated"] as? NSNumber)?.int64Value
         }
     }
 

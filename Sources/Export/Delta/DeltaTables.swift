@@ -11,12 +11,21 @@ actor DeltaTables {
     let runID: String
     /// `commitInfo.engineInfo`: `ac-export/VERSION`.
     let engineInfo: String
+    /// A checkpoint follows every commit whose version is a multiple of this.
+    let checkpointInterval: Int
+    let checkpointProperties: WriterProperties
+    let logger: Logger
     private var logs: [String: DeltaLog.State] = [:]
 
-    init(directory: String, runID: String, engineInfo: String) {
+    init(directory: String, runID: String, options: ExportOptions, logger: Logger) {
         self.directory = directory
         self.runID = runID
-        self.engineInfo = engineInfo
+        self.engineInfo = options.engineInfo
+        self.checkpointInterval = options.deltaCheckpointInterval
+        var properties = options.writerProperties
+        properties.pageSpillDirectory = nil
+        self.checkpointProperties = properties
+        self.logger = logger
     }
 
     static func appID(_ endpoint: String) -> String { "ac-export:\(endpoint)" }
@@ -83,6 +92,15 @@ actor DeltaTables {
         for action in actions { DeltaLog.apply(action, to: &log, appID: Self.appID(endpoint)) }
         log.version = version
         logs[endpoint] = log
+        if version > 0 && version % checkpointInterval == 0 {
+            // The commit stands without it: readers replay the JSON commits since the last checkpoint instead.
+            do {
+                try DeltaCheckpoint.write(log, table: table, appID: Self.appID(endpoint), properties: checkpointProperties)
+            } catch {
+                logger.warning("the Delta checkpoint was not written; the table stays correct, readers replay more commits",
+                               metadata: ["endpoint": "\(endpoint)", "version": "\(version)", "error": "\(error)"])
+            }
+        }
     }
 
     /// The `add` action of a data file: size and modification time from the file system, the partition value from

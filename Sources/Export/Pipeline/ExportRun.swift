@@ -31,6 +31,8 @@ public struct ExportOptions: Sendable {
     public var startedAt = Date()
     /// The writer named in each Delta commit (`commitInfo.engineInfo`).
     public var engineInfo = "ac-export"
+    /// A Delta checkpoint every this many commits of a table (docs/delta-lake.md#checkpoints).
+    public var deltaCheckpointInterval = 100
 
     public init(outputDirectory: String, endpoints: [Endpoint], anchorDate: Date? = nil) {
         self.outputDirectory = outputDirectory
@@ -87,7 +89,7 @@ public enum ExportRun {
         let manifestAtStart = await store.manifest
         // Each endpoint's Delta table catches up with the manifest first: after a kill between a manifest write and
         // its Delta commit, and on a lake written before the tables existed (docs/delta-lake.md#reconcile).
-        let tables = DeltaTables(directory: directory, runID: runID, engineInfo: options.engineInfo)
+        let tables = DeltaTables(directory: directory, runID: runID, options: options, logger: logger)
         for endpoint in manifestAtStart.endpoints.keys.sorted() {
             do {
                 try await tables.sync(endpoint: endpoint, state: manifestAtStart.endpoints[endpoint], step: "reconcile")

@@ -13,9 +13,13 @@ struct ParquetOutputOptions: ParsableArguments {
         """)
     var parquetVersion: Int = 1
 
+    @Option(help: "Write a Delta checkpoint after every N commits of an endpoint's table, so readers need not replay the whole log.")
+    var deltaCheckpointInterval: Int = 100
+
     func validate() throws {
         guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1...9") }
         guard ParquetFormatVersion(rawValue: parquetVersion) != nil else { throw ValidationError("--parquet-version must be 1 or 2") }
+        guard deltaCheckpointInterval >= 1 else { throw ValidationError("--delta-checkpoint-interval must be at least 1") }
     }
 
     /// Applies the flags, and names this build as the writer of the files and of the Delta commits.
@@ -24,5 +28,6 @@ struct ParquetOutputOptions: ParsableArguments {
         options.writerProperties.formatVersion = ParquetFormatVersion(rawValue: parquetVersion) ?? .v1
         options.writerProperties.createdBy = ACExport.createdBy
         options.engineInfo = "ac-export/\(ACExport.version)"
+        options.deltaCheckpointInterval = deltaCheckpointInterval
     }
 }
