@@ -126,6 +126,26 @@ import Testing
         }
     }
 
+    /// `--no-delta-log` writes plain Parquet only, and is refused (exit 2, nothing written) on a lake with Delta tables,
+    /// whose logs it would leave behind the data.
+    @Test func aRunWithoutTheLogIsOnlyForALakeWithout() async throws {
+        try await ExportScenario.with("no delta log", mock: MockConfiguration(contacts: 120, deals: 10)) { scenario in
+            let plain = try await scenario.run(scenario.runArguments(["contacts", "tags"], ["--no-delta-log"]))
+            #expect(plain.status == 0, "\(plain.combined)")
+            for endpoint in ["contacts", "tags"] {
+                #expect(!FileManager.default.fileExists(atPath: scenario.lake + "/\(endpoint)/_delta_log"))
+            }
+            #expect(try await Self.read(scenario.lake, engine: "plain")["contacts"]?.rows == 120)
+            // The default run makes the tables from the manifest (the reconcile), then a run without logs is refused.
+            #expect(try await scenario.run(scenario.runArguments(["tags"])).status == 0)
+            try await Self.expectDeltaReadersAgree(scenario.lake)
+            let before = try scenario.manifest()
+            let refused = try await scenario.run(scenario.runArguments(["contacts"], ["--no-delta-log"]))
+            #expect(refused.status == 2 && refused.combined.contains("is a Delta table") && refused.combined.contains("_delta_log"), "\(refused.combined)")
+            #expect(try scenario.manifest().runs.count == before.runs.count, "a refused run must not be recorded")
+        }
+    }
+
     /// A table whose log lost its last commit (a kill between the manifest and the log) catches up in the next run's
     /// first step, and a lake written before the tables existed (no `_delta_log`) gets its whole table there.
     @Test func aLakeWithoutOrBehindItsLogIsReconciledByTheNextRun() async throws {

@@ -33,6 +33,8 @@ public struct ExportOptions: Sendable {
     public var engineInfo = "ac-export"
     /// A Delta checkpoint every this many commits of a table (docs/delta-lake.md#checkpoints).
     public var deltaCheckpointInterval = 100
+    /// Keep each endpoint's Delta log; off only for a lake that has none (plain Parquet readers, or measuring the log's cost).
+    public var deltaTables = true
 
     public init(outputDirectory: String, endpoints: [Endpoint], anchorDate: Date? = nil) {
         self.outputDirectory = outputDirectory
@@ -89,8 +91,9 @@ public enum ExportRun {
         let manifestAtStart = await store.manifest
         // Each endpoint's Delta table catches up with the manifest first: after a kill between a manifest write and
         // its Delta commit, and on a lake written before the tables existed (docs/delta-lake.md#reconcile).
-        let tables = DeltaTables(directory: directory, runID: runID, options: options, logger: logger)
+        let tables = options.deltaTables ? DeltaTables(directory: directory, runID: runID, options: options, logger: logger) : nil
         for endpoint in manifestAtStart.endpoints.keys.sorted() {
+            guard let tables else { break }
             do {
                 try await tables.sync(endpoint: endpoint, state: manifestAtStart.endpoints[endpoint], step: "reconcile")
             } catch {
@@ -259,6 +262,11 @@ public enum ExportRun {
         if let account = options.account, let bound = manifest.account, bound != account {
             throw AccountMismatch(directory: directory, lakeAccount: bound, runAccount: account)
         }
+        if !options.deltaTables, let table = Set(Endpoint.all.map(\.name) + manifest.endpoints.keys).sorted()
+            .first(where: { FileManager.default.fileExists(atPath: directory + "/" + $0 + "/" + DeltaLog.folder) })
+        {
+            throw DeltaLogWouldGoStale(table: directory + "/" + table)
+        }
         return try debris(in: directory, manifest: manifest, checkRuns: locked)
     }
 
@@ -342,6 +350,14 @@ public enum ExportRun {
     }
 
     /// Debris that stays where readers look would show its rows twice: the run stops before writing anything.
+    /// A run without Delta logs on a lake that has them would leave its tables behind the files.
+    struct DeltaLogWouldGoStale: ConfigurationProblem, CustomStringConvertible {
+        var table: String
+        var description: String {
+            "\(table) is a Delta table: a run without --delta-log would leave its log behind the data, and Delta readers would miss the new rows. Run with the log (the default), or remove the _delta_log folders of this lake first"
+        }
+    }
+
     struct DebrisNotRemoved: Error, CustomStringConvertible {
         var reason: String
         var description: String {

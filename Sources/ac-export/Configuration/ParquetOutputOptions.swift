@@ -13,6 +13,9 @@ struct ParquetOutputOptions: ParsableArguments {
         """)
     var parquetVersion: Int = 1
 
+    @Flag(inversion: .prefixedNo, help: "Keep each endpoint folder a Delta Lake table (its _delta_log). --no-delta-log is only for a lake that has no logs.")
+    var deltaLog = true
+
     @Option(help: "Write a Delta checkpoint after every N commits of an endpoint's table, so readers need not replay the whole log.")
     var deltaCheckpointInterval: Int = 100
 
@@ -29,5 +32,6 @@ struct ParquetOutputOptions: ParsableArguments {
         options.writerProperties.createdBy = ACExport.createdBy
         options.engineInfo = "ac-export/\(ACExport.version)"
         options.deltaCheckpointInterval = deltaCheckpointInterval
+        options.deltaTables = deltaLog
     }
 }
