@@ -15,7 +15,7 @@ DEMO_FLAG = $(if $(ACTIVECAMPAIGN_API_KEY),,$(shell grep -qsE '^[[:space:]]*(exp
 run: build venv
 	.build/debug/ac-export run --out ./lake $(DEMO_FLAG)
 	@echo
-	@echo "Look at the data:  $(PYTHON) -c \"import duckdb; print(duckdb.sql(\\\"SELECT count(*) AS contacts FROM read_parquet('lake/contacts/**/*.parquet', hive_partitioning=true)\\\"))\""
+	@echo "Look at the data:  $(PYTHON) -c \"import duckdb; print(duckdb.sql(\\\"SELECT count(*) AS contacts FROM read_parquet('lake/contacts/date=*/*.parquet', hive_partitioning=true)\\\"))\""
 
 build:
 	$(SWIFT) build --product ac-export

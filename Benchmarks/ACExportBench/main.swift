@@ -2,6 +2,10 @@ import Foundation
 
 // `make bench`: prints figures for ac-export and its peers, measured in the same run.
 var python = "python3"
+/// The venv with DuckDB's delta extension (pinned to its own DuckDB release).
+var deltaPython = ".venv-delta/bin/python"
+/// Commits of the table that the Delta open benchmark builds.
+var deltaCommits = 1_000
 var rows = 1_000_000
 var repeats = 2
 var contacts = 200_000
@@ -15,6 +19,8 @@ var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--python": python = arguments.popFirst() ?? python
+    case "--delta-python": deltaPython = arguments.popFirst() ?? deltaPython
+    case "--delta-commits": deltaCommits = Int(arguments.popFirst() ?? "") ?? deltaCommits
     case "--rows": rows = Int(arguments.popFirst() ?? "") ?? rows
     case "--repeats": repeats = Int(arguments.popFirst() ?? "") ?? repeats
     case "--contacts": contacts = Int(arguments.popFirst() ?? "") ?? contacts
@@ -23,7 +29,7 @@ while let argument = arguments.popFirst() {
     case "--scaling": scaling = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
     case "--soak-contacts": soakContacts = Int(arguments.popFirst() ?? "") ?? soakContacts
     default:
-        FileHandle.standardError.write(Data("usage: ac-export-bench [--python PATH] [--cli PATH] [--rows N] [--contacts N] [--repeats N] [--keep-in DIR] [--scaling N,N] [--soak-contacts N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: ac-export-bench [--python PATH] [--delta-python PATH] [--delta-commits N] [--cli PATH] [--rows N] [--contacts N] [--repeats N] [--keep-in DIR] [--scaling N,N] [--soak-contacts N]\n".utf8))
         exit(2)
     }
 }
@@ -43,10 +49,13 @@ BenchTable.print("convert: \(contacts) API contacts (saved pages) → GZIP-6 Par
 }
 
 let runner = RunBenchmark(cli: cli, directory: directory)
-let run = try runner.throughput(contacts: contacts, inputBytes: convert[0].inputBytes)
-BenchTable.print("run: \(contacts) contacts from the mock API (its own process, no rate limit) vs convert of the same pages", [convert[0], run]) { row in
-    row.name == run.name ? nil : run
+let run = try runner.throughput(contacts: contacts, inputBytes: convert[0].inputBytes, repeats: repeats)
+BenchTable.print("run: \(contacts) contacts from the mock API (its own process, no rate limit) vs convert of the same pages, and without the Delta log", [convert[0], run.delta, run.plain]) { row in
+    row.name == run.delta.name ? nil : run.delta
 }
+
+let deltaOpen = try DeltaOpenBenchmark(runner: runner, python: python, deltaPython: deltaPython, commits: deltaCommits, repeats: repeats).run()
+DeltaOpenBenchmark.print(deltaOpen, commits: deltaCommits)
 
 var scalingRows = try scaling.map { try ConvertBenchmark.ours(contacts: $0, directory: directory, cli: cli) }
 scalingRows.append(convert[0])

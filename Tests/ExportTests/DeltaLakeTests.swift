@@ -108,6 +108,11 @@ import Testing
                 #expect(run.status == 0, "\(run.combined)")
             }
             let whole = try await Self.expectDeltaReadersAgree(scenario.lake)
+            // The checkpoints beside the data do not disturb the README's glob of the plain view.
+            let glob = try await Self.read(scenario.lake, engine: "glob")
+            for endpoint in endpoints {
+                #expect(glob[endpoint]?.digest == whole[endpoint]?.digest, "\(endpoint): the glob reads \(String(describing: glob[endpoint]))")
+            }
             let copy = scenario.lake + "-from-checkpoints"
             try FileManager.default.copyItem(atPath: scenario.lake, toPath: copy)
             defer { try? FileManager.default.removeItem(atPath: copy) }

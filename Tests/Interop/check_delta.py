@@ -4,6 +4,7 @@ what each engine saw, so that the test can compare them.
 Usage: check_delta.py LAKE ENGINE [ENDPOINT...]
 ENGINE: plain     pyarrow over the files _manifest.json lists (the reference)
         deltalake DeltaTable(...).to_pyarrow_table(); deltalake@N reads version N (time travel)
+        glob      DuckDB over the README's glob, OUT/<endpoint>/date=*/*.parquet (the plain view, checkpoints beside it)
         polars    polars.read_delta
         duckdb    DuckDB delta_scan (needs the duckdb-extension-delta wheel: the delta venv)
 Prints one JSON object: {endpoint: {"rows": n, "digest": sha256 of the sorted canonical rows, "duplicates": ids seen twice,
@@ -96,6 +97,14 @@ for endpoint in endpoints:
         result[endpoint] = summary(table.to_pyarrow_table().to_pylist(), columns)
         result[endpoint]["version"] = table.version()
         result[endpoint]["txn"] = table.transaction_version(f"ac-export:{endpoint}")
+    elif engine == "glob":
+        import duckdb
+        connection = duckdb.connect()
+        connection.execute("SET TimeZone = 'UTC'")
+        cursor = connection.execute(
+            f"SELECT * FROM read_parquet('{path}/date=*/*.parquet', hive_partitioning=true, union_by_name=true)")
+        names = [d[0] for d in cursor.description]
+        result[endpoint] = summary([dict(zip(names, row)) for row in cursor.fetchall()], columns)
     elif engine == "polars":
         import polars as pl
         result[endpoint] = summary(pl.read_delta(path).to_dicts(), columns)

@@ -2,7 +2,7 @@
 
 Usage: check_lake.py LAKE SOURCE_DIR
 SOURCE_DIR holds <endpoint>.ndjson: the records the API served (one JSON object per line).
-For every endpoint: pyarrow reads LAKE/<endpoint>/**/*.parquet as a hive-partitioned dataset, every
+For every endpoint: pyarrow reads LAKE/<endpoint>/date=*/*.parquet as a hive-partitioned dataset, every
 source record must appear exactly once (by id), and every source value must be recoverable from
 its column by the type rules of docs/parquet-layout.md: strings and integers text-equal, timestamps the same instant,
 dates the same day, MySQL zero dates and missing keys as null, objects flattened to parent__child,
@@ -192,14 +192,14 @@ def check_endpoint(lake, source_dir, endpoint, failures):
             break
     con = duckdb.connect()
     count = con.execute(
-        f"SELECT count(*) FROM read_parquet('{folder}/**/*.parquet', hive_partitioning=true)").fetchone()[0]
+        f"SELECT count(*) FROM read_parquet('{folder}/date=*/*.parquet', hive_partitioning=true)").fetchone()[0]
     if count != len(rows):
         failures.append(f"{endpoint}: DuckDB counts {count} rows, pyarrow {len(rows)}")
     has_date = con.execute(
-        f"SELECT count(*) FROM read_parquet('{folder}/**/*.parquet', hive_partitioning=true) WHERE date IS NOT NULL").fetchone()[0]
+        f"SELECT count(*) FROM read_parquet('{folder}/date=*/*.parquet', hive_partitioning=true) WHERE date IS NOT NULL").fetchone()[0]
     if has_date != count:
         failures.append(f"{endpoint}: DuckDB does not see the date= partition on every row")
-    polars_ids = pl.scan_parquet(f"{folder}/**/*.parquet", hive_partitioning=True).select(pl.col("id").cast(pl.String)).collect()["id"].to_list()
+    polars_ids = pl.scan_parquet(f"{folder}/date=*/*.parquet", hive_partitioning=True).select(pl.col("id").cast(pl.String)).collect()["id"].to_list()
     if sorted(polars_ids) != sorted(str(row["id"]) for row in rows):
         failures.append(f"{endpoint}: polars reads {len(polars_ids)} ids, pyarrow {len(rows)} rows, or other ids")
     check_fastparquet(folder, endpoint, failures)

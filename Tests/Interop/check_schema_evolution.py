@@ -39,16 +39,16 @@ def main():
     expected = json.load(open(expected_path))
     columns = sorted({c for values in expected.values() for c in values})
     folder = f"{lake}/{endpoint}"
-    files = sorted(glob.glob(f"{folder}/**/*.parquet", recursive=True))
+    files = sorted(glob.glob(f"{folder}/date=*/*.parquet", recursive=True))
     readers = {}
     if mode == "widened":
         readers["duckdb"] = lambda: duckdb.sql(
-            f"SELECT * FROM read_parquet('{folder}/**/*.parquet', hive_partitioning=true)").arrow().read_all().to_pylist()
-        readers["polars"] = lambda: pl.scan_parquet(f"{folder}/**/*.parquet", hive_partitioning=True).collect().to_dicts()
+            f"SELECT * FROM read_parquet('{folder}/date=*/*.parquet', hive_partitioning=true)").arrow().read_all().to_pylist()
+        readers["polars"] = lambda: pl.scan_parquet(f"{folder}/date=*/*.parquet", hive_partitioning=True).collect().to_dicts()
         readers["pyarrow"] = lambda: ds.dataset(folder, format="parquet", partitioning="hive").to_table().to_pylist()
     else:
         readers["duckdb"] = lambda: duckdb.sql(
-            f"SELECT * FROM read_parquet('{folder}/**/*.parquet', hive_partitioning=true, union_by_name=true)").arrow().read_all().to_pylist()
+            f"SELECT * FROM read_parquet('{folder}/date=*/*.parquet', hive_partitioning=true, union_by_name=true)").arrow().read_all().to_pylist()
         readers["polars"] = lambda: pl.concat([pl.scan_parquet(f) for f in files], how="diagonal").collect().to_dicts()
 
         def unified():
