@@ -1,8 +1,9 @@
 import Foundation
 
-/// How long Delta readers take to open a table with many commits (README.md, section 'Performance'): the same table
-/// with checkpoints every 100 commits (the default) and with none, opened by deltalake and by DuckDB's delta_scan
-/// (Benchmarks/peers/delta_open.py), each counting the table's rows.
+/// How long Delta readers take to open a table with many commits (README.md, section 'Performance'): one contacts
+/// table with a commit per page (at least `commits` commits, checkpoints every 100, the default), and a copy of it
+/// without the checkpoints; deltalake loads each (version and file list), DuckDB counts its rows through delta_scan
+/// (Benchmarks/peers/delta_open.py).
 struct DeltaOpenBenchmark {
     let runner: RunBenchmark
     let python: String
@@ -14,32 +15,41 @@ struct DeltaOpenBenchmark {
         var checkpoints: String
         var reader: String
         var seconds: Double
-        var rows: Int
-        var version: Int?
+        var version: Int
+        var result: String
     }
 
     func run() throws -> [Row] {
+        let lake = try runner.manyCommits(commits, deltaCheckpointInterval: 100)
+        let bare = lake + "-without-checkpoints"
+        defer {
+            try? FileManager.default.removeItem(atPath: lake)
+            try? FileManager.default.removeItem(atPath: bare)
+        }
+        try FileManager.default.copyItem(atPath: lake, toPath: bare)
+        let log = bare + "/contacts/_delta_log"
+        for name in try FileManager.default.contentsOfDirectory(atPath: log) where name.hasSuffix(".checkpoint.parquet") || name == "_last_checkpoint" {
+            try FileManager.default.removeItem(atPath: log + "/" + name)
+        }
         var rows: [Row] = []
-        for (label, interval) in [("every 100 commits", 100), ("none", Int(Int32.max))] {
-            let lake = try runner.manyCommits(commits, deltaCheckpointInterval: interval)
-            defer { try? FileManager.default.removeItem(atPath: lake) }
-            let table = lake + "/contacts"
-            for (reader, executable) in [("deltalake", python), ("duckdb delta_scan", deltaPython)] {
-                let result = try PeerProcess.runJSON(executable, [PeerProcess.script("delta_open.py"), reader.split(separator: " ")[0].description, table, "\(repeats)"])
-                rows.append(Row(
-                    checkpoints: label, reader: reader, seconds: result["seconds"] as? Double ?? .nan,
-                    rows: result["rows"] as? Int ?? -1, version: result["version"] as? Int))
-            }
+        for (label, table) in [("every 100 commits", lake + "/contacts"), ("none", bare + "/contacts")] {
+            let opened = try PeerProcess.runJSON(python, [PeerProcess.script("delta_open.py"), "deltalake", table, "\(repeats)"])
+            let version = opened["version"] as? Int ?? -1
+            rows.append(Row(checkpoints: label, reader: "deltalake: open (version, file list)", seconds: opened["seconds"] as? Double ?? .nan,
+                            version: version, result: "\(opened["files"] as? Int ?? -1) files"))
+            let scanned = try PeerProcess.runJSON(deltaPython, [PeerProcess.script("delta_open.py"), "duckdb", table, "\(repeats)"])
+            rows.append(Row(checkpoints: label, reader: "duckdb: count(*) from delta_scan", seconds: scanned["seconds"] as? Double ?? .nan,
+                            version: version, result: "\(scanned["rows"] as? Int ?? -1) rows"))
         }
         return rows
     }
 
-    static func print(_ rows: [Row], commits: Int) {
-        Swift.print("\n## Delta table with \(commits) commits (one part file each): open and count its rows, best of the repeats\n")
-        Swift.print("| checkpoints | reader | seconds | rows | version |")
-        Swift.print("|---|---|---:|---:|---:|")
+    static func print(_ rows: [Row]) {
+        Swift.print("\n## Delta table with \(rows.first?.version ?? 0) commits (one part file each): opened by readers, best of the repeats\n")
+        Swift.print("| checkpoints | reader | seconds | result |")
+        Swift.print("|---|---|---:|---:|")
         for row in rows {
-            Swift.print("| \(row.checkpoints) | \(row.reader) | \(String(format: "%.3f", row.seconds)) | \(row.rows) | \(row.version.map(String.init) ?? "-") |")
+            Swift.print("| \(row.checkpoints) | \(row.reader) | \(String(format: "%.3f", row.seconds)) | \(row.result) |")
         }
     }
 }

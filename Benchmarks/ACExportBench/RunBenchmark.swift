@@ -40,10 +40,11 @@ struct RunBenchmark {
         }
     }
 
-    /// A contacts table with one commit per page (`--checkpoint-interval` below a page's time): `commits` pages of 100
-    /// contacts, each its own part file and Delta commit, as a table after `commits` nightly runs. Returns the lake.
+    /// A contacts table with a commit per page or two (`--checkpoint-interval` below a page's time): pages of 100
+    /// contacts, 1.25 pages per wanted commit, so that at least `commits` part files and Delta commits are made, as in
+    /// a table after that many nightly runs. Returns the lake.
     func manyCommits(_ commits: Int, deltaCheckpointInterval: Int) throws -> String {
-        let mock = ["--contacts", "\(commits * 100)", "--deals", "0", "--seed", "\(ConvertBenchmark.seed)"]
+        let mock = ["--contacts", "\(commits * 125)", "--deals", "0", "--seed", "\(ConvertBenchmark.seed)"]
         return try MockProcess.with(cli: cli, arguments: mock) { baseURL in
             let out = directory + "/commits-\(commits)-every-\(deltaCheckpointInterval)"
             try? FileManager.default.removeItem(atPath: out)

@@ -55,7 +55,7 @@ BenchTable.print("run: \(contacts) contacts from the mock API (its own process, 
 }
 
 let deltaOpen = try DeltaOpenBenchmark(runner: runner, python: python, deltaPython: deltaPython, commits: deltaCommits, repeats: repeats).run()
-DeltaOpenBenchmark.print(deltaOpen, commits: deltaCommits)
+DeltaOpenBenchmark.print(deltaOpen)
 
 var scalingRows = try scaling.map { try ConvertBenchmark.ours(contacts: $0, directory: directory, cli: cli) }
 scalingRows.append(convert[0])

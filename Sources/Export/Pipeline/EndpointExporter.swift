@@ -322,22 +322,15 @@ final class EndpointExporter {
                        maxCursorRecords: newBoundary.sortedFingerprints, rowsCommitted: newRowsCommitted,
                        fullRefresh: fullRefresh ? true : nil)
         }
-        let changes = takeSchemaChanges()
-        let schema = tracker.schema
+        let schema = EndpointTransition.SchemaUpdate(schema: tracker.schema, changes: takeSchemaChanges())
         let fresh = EndpointState(mode: mode, cursorField: cursorField)
         let anchor = window.map { Self.iso(date: $0.since) }
         let previousState: EndpointState?
         do {
             previousState = try await manifest.update { [endpoint] m -> EndpointState? in
                 let previousState = m.endpoints[endpoint]
-                var state = previousState ?? fresh
-                if state.watermark == nil { state.anchor = state.anchor ?? anchor }  // the first window's start
-                state.files.append(file)
-                Self.apply(rewrites, to: &state)
-                state.checkpoint = checkpoint
-                state.schema = schema
-                state.schemaHistory += changes
-                m.endpoints[endpoint] = state
+                m.endpoints[endpoint] = EndpointTransition.committingPart(
+                    previousState, fresh: fresh, anchor: anchor, file: file, rewrites: rewrites, checkpoint: checkpoint, schema: schema)
                 return previousState
             }
         } catch {
@@ -373,47 +366,19 @@ final class EndpointExporter {
         }
         if !schemaFixed { try await writeInferenceChunk() }
         try await commitPart()
-        let changes = takeSchemaChanges()
-        let watermark = maxCursor.map(Self.iso)
-        let watermarkRecords = committedBoundary.sortedFingerprints
-        let schema = tracker.schema
+        let schema = EndpointTransition.SchemaUpdate(schema: tracker.schema, changes: takeSchemaChanges())
         let fresh = EndpointState(mode: mode, cursorField: cursorField)
-        let date = context.date
-        let anchor = window.map { Self.iso(date: $0.since) }
-        let (replaced, staged, previousState) = try await manifest.update { [endpoint, logicalRunIDs, fullRefresh, isStaged] m -> ([String], [String], EndpointState?) in
+        let ending = EndpointTransition.Ending(
+            watermark: maxCursor.map(Self.iso), watermarkRecords: committedBoundary.sortedFingerprints, fullRefresh: fullRefresh,
+            staged: isStaged, runIDs: logicalRunIDs, date: context.date, anchor: window.map { Self.iso(date: $0.since) })
+        let (finish, previousState) = try await manifest.update { [endpoint] m -> (EndpointTransition.Finish, EndpointState?) in
             let previousState = m.endpoints[endpoint]
-            var state = previousState ?? fresh
-            var replaced: [String] = []
-            var staged: [String] = []
-            state.checkpoint = nil
-            if fresh.mode == .incremental {
-                if fullRefresh || state.watermark == nil { state.anchor = fullRefresh ? anchor : state.anchor ?? anchor }
-                let previous = fullRefresh ? .min : state.watermark.flatMap(Self.micros(fromISO:)) ?? .min
-                if let watermark, let micros = Self.micros(fromISO: watermark), micros >= previous {
-                    state.watermarkRecords = micros == previous ? Array(Set(watermarkRecords + (state.watermarkRecords ?? []))).sorted() : watermarkRecords
-                    state.watermark = watermark
-                }
-            }
-            if isStaged {
-                // This run's staged files replace the earlier snapshot of the same date (a full refresh of an
-                // incremental endpoint: every earlier file). The manifest switches first; the renames follow, and
-                // a crash between is rolled forward by the next run.
-                replaced = state.files.filter {
-                    !logicalRunIDs.contains($0.runID) && (fullRefresh || $0.date == date || Staging.isStaged($0.path))
-                }.map(\.path)
-                state.files.removeAll { replaced.contains($0.path) }
-                for index in state.files.indices where Staging.isStaged(state.files[index].path) {
-                    staged.append(state.files[index].path)
-                    state.files[index].path = Staging.publishedPath(state.files[index].path)
-                }
-            }
-            state.schema = schema
-            state.schemaHistory += changes
-            m.endpoints[endpoint] = state
-            return (replaced, staged, previousState)
+            let finish = EndpointTransition.finishing(previousState, fresh: fresh, ending: ending, schema: schema)
+            m.endpoints[endpoint] = finish.state
+            return (finish, previousState)
         }
-        try await swap(replaced: replaced, staged: staged, restoring: previousState)
-        try await commitToTable(step: staged.isEmpty && replaced.isEmpty ? "finish" : "snapshot")
+        try await swap(replaced: finish.replaced, staged: finish.staged, restoring: previousState)
+        try await commitToTable(step: finish.staged.isEmpty && finish.replaced.isEmpty ? "finish" : "snapshot")
     }
 
     /// The Delta commit of what the manifest now holds for this endpoint (see `DeltaTables`).
@@ -456,18 +421,12 @@ final class EndpointExporter {
         }
     }
 
-    struct Rewrite {
-        var old: CommittedFile
-        var new: CommittedFile
-        var record: FileRewrite
-    }
-
     /// Copies every committed file of the endpoint that has a narrower type than the schema now has into the
     /// staging area, with the widened types (see `WidenedFileRewrite`).
-    private func rewriteNarrowerFiles() async throws -> [Rewrite] {
+    private func rewriteNarrowerFiles() async throws -> [EndpointTransition.Rewrite] {
         let files = await manifest.manifest.endpoints[endpoint]?.files ?? []
         let schema = tracker.schema
-        var rewrites: [Rewrite] = []
+        var rewrites: [EndpointTransition.Rewrite] = []
         for file in files {
             let reader = try ExportRun.openCommitted(context.outputDirectory + "/" + file.path, purpose: "to give it the widened column types")
             guard let types = WidenedFileRewrite.widenedTypes(of: reader, schema: schema) else { continue }
@@ -494,7 +453,7 @@ final class EndpointExporter {
             let reason = zip(reader.schema.columns, types).compactMap { column, type in
                 type.map { "\(column.name): \(InferredType(columnType: column.type)?.rawValue ?? "\(column.type)") → \($0.rawValue)" }
             }.joined(separator: ", ")
-            rewrites.append(Rewrite(old: file, new: new, record: FileRewrite(runID: context.runID, from: file.path, to: new.path, reason: reason)))
+            rewrites.append(EndpointTransition.Rewrite(old: file, new: new, record: FileRewrite(runID: context.runID, from: file.path, to: new.path, reason: reason)))
             logger.info("rewrote a committed file with widened column types", metadata: ["endpoint": "\(endpoint)", "file": "\(file.path)", "columns": "\(reason)"])
         }
         return rewrites
@@ -527,15 +486,6 @@ final class EndpointExporter {
             text.to = .string
             return text
         }
-    }
-
-    private static func apply(_ rewrites: [Rewrite], to state: inout EndpointState) {
-        guard !rewrites.isEmpty else { return }
-        for rewrite in rewrites {
-            guard let index = state.files.firstIndex(where: { $0.path == rewrite.old.path }) else { continue }
-            state.files[index] = rewrite.new
-        }
-        state.rewrites = (state.rewrites ?? []) + rewrites.map(\.record)
     }
 
     private var mode: SyncMode { cursorField == nil ? .fullRefresh : .incremental }

@@ -44,10 +44,14 @@ import Testing
 
     struct Fault: CustomStringConvertible, Sendable {
         var syscall: String
+        /// An errno name: the call fails with it; or `SIGKILL`: the process is killed as it makes the call (kill -9 at
+        /// a chosen step of the commit path).
         var errno: String
         var when: Int
         var target: Target = .everywhere
         var description: String { "\(syscall)=\(errno)#\(when)\(target)" }
+        var kills: Bool { errno == "SIGKILL" }
+        var inject: String { kills ? "inject=\(syscall):signal=KILL:when=\(when)" : "inject=\(syscall):error=\(errno):when=\(when)" }
     }
 
     /// The lake the injected run starts from.
@@ -126,6 +130,34 @@ import Testing
         #expect(fired >= tried / 3, "only \(fired) of \(tried) injections fired: the sweep does not reach the commit path")
     }
 
+    /// kill -9 at each step of a commit (issue: Delta tables), by strace delivering SIGKILL as the process makes the
+    /// step's call, at its first occurrences. After each kill the Delta tables read and show no record twice (perhaps one
+    /// commit behind the manifest); after one more run, every record once, and the tables hold the manifest's files.
+    static let killSteps: [(syscall: String, target: Target, step: String)] = [
+        ("rename", .everywhere, "a part file (or the manifest) written, about to be renamed into place"),
+        ("openat", .file(ManifestStore.fileName + ".tmp"), "a part file renamed in, the manifest not yet written"),
+        ("link", .everywhere, "the manifest written, the Delta commit not yet created"),
+        ("fsync", .file("contacts/" + DeltaLog.folder), "the Delta commit created, its folder not yet synced"),
+        ("rename", .file("contacts/" + DeltaLog.folder + "/" + DeltaCheckpoint.lastCheckpointName), "a Delta checkpoint written, _last_checkpoint not yet"),
+    ]
+
+    @Test(arguments: [LakeState.fresh, .resumedKeyset])
+    func killNineAtEachCommitStep(state: LakeState) async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.strace), "strace is missing: .ci/run installs it (apt-get install strace)")
+        var problems: [String] = []
+        for (syscall, target, step) in Self.killSteps {
+            var fired = 0
+            for when in 1...StressScale.count(fast: 2, stress: 4) {
+                let fault = Fault(syscall: syscall, errno: "SIGKILL", when: when, target: target)
+                let result = try await Self.tryFault(fault, on: state)
+                if result.fired { fired += 1 }
+                problems += result.problems.map { "kill at \(step) (\(fault)): \($0)" }
+            }
+            if fired == 0 { problems.append("no kill at \(step) fired: the run never made that call") }
+        }
+        #expect(problems.isEmpty, "\(problems.prefix(20).joined(separator: "\n"))")
+    }
+
     // MARK: The reproductions (issue: a failed system call is reported truthfully)
 
     /// A resumed offset-paged endpoint re-reads its committed ids; a committed file that fails to open must fail
@@ -192,7 +224,8 @@ import Testing
     private static func tryFaultOnce(_ fault: Fault, on state: LakeState) async throws -> Result {
         try await ExportScenario.with("fault \(fault) \(state)", mock: state.mock) { scenario in
             let endpoints = state.endpoints
-            let arguments = scenario.runArguments(endpoints, ["--checkpoint-interval", "0.001"])
+            // A Delta checkpoint every 2 commits: its writes are on the commit path too.
+            let arguments = scenario.runArguments(endpoints, ["--checkpoint-interval", "0.001", "--delta-checkpoint-interval", "2"])
             func setupFailed(_ why: String) -> Result { Result(status: -1, fired: false, stderr: "", problems: ["setup: \(why)"]) }
             if state != .fresh {
                 let first = try await scenario.run(arguments)
@@ -212,7 +245,7 @@ import Testing
 
             let traceLog = scenario.lake + "-strace.log"
             // -y: descriptors printed with their paths, so that each injection says which file it hit.
-            var straceArguments = ["-f", "-qq", "-y", "-o", traceLog, "-e", "trace=\(fault.syscall)", "-e", "inject=\(fault.syscall):error=\(fault.errno):when=\(fault.when)"]
+            var straceArguments = ["-f", "-qq", "-y", "-o", traceLog, "-e", "trace=\(fault.syscall)", "-e", fault.inject]
             if let path = targetPath.isEmpty ? nil : targetPath { straceArguments += ["-P", scenario.lake + "/" + path] }
             let outcome = try await LakeHarness.runSeparately(
                 strace, straceArguments + ["--", LakeHarness.cli] + arguments, environment: scenario.environment,
@@ -224,7 +257,10 @@ import Testing
 
             var problems: [String] = []
             var runtimeCrash = false
-            if ![0, 1, 2].contains(outcome.status) || outcome.crashed || outcome.stderr.contains("Fatal error") {
+            let killed = fault.kills && fired
+            if killed {
+                if !outcome.crashed { problems.append("the process outlived its SIGKILL (exit \(outcome.status))") }
+            } else if ![0, 1, 2].contains(outcome.status) || outcome.crashed || outcome.stderr.contains("Fatal error") {
                 // Only libdispatch's own trap excuses a crash: it reads /proc/<tid>/stat to size its thread pool and traps
                 // (`_dispatch_workq_monitor_pools`) when that open fails. The lake is still audited as after any other case.
                 if outcome.crashed && outcome.stderr.contains("_dispatch_workq_monitor_pools") && injected.contains(where: Self.hitsTheRuntimesOwnFile) {
@@ -234,10 +270,10 @@ import Testing
                 }
             }
             if outcome.stderr.contains("[killed by the test") { problems.append("hung past 120 s") }
-            if outcome.status != 0 && outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && outcome.stdout.isEmpty {
+            if !killed && outcome.status != 0 && outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && outcome.stdout.isEmpty {
                 problems.append("exit \(outcome.status) with no message")
             }
-            if fired && !runtimeCrash && outcome.status != 0 && !outcome.stderr.contains(reason(of: fault.errno)) {
+            if fired && !killed && !runtimeCrash && outcome.status != 0 && !outcome.stderr.contains(reason(of: fault.errno)) {
                 problems.append("exit \(outcome.status) without the system's reason (\(reason(of: fault.errno))): \(outcome.stderr.suffix(300))")
             }
             // A Delta commit that failed after a snapshot replacement leaves the table naming the replaced files until
