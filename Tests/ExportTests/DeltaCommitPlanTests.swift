@@ -63,4 +63,17 @@ import Testing
         #expect(plan?.rewritten == ["date=1/a.parquet", "date=1/a-r2.parquet"], "the new file b is data, the rewrite is not")
         #expect(plan?.schemaString?.contains(#""name":"organization","nullable":true,"type":"string""#) == true)
     }
+
+    /// A snapshot switched in the manifest but still staged comes in under its `_pending` name (a data change); its
+    /// move to the published name afterwards holds the same rows.
+    @Test func aPendingNameGivesWayToThePublishedOneWithoutADataChange() {
+        let state = Self.state([("id", .int64)])
+        let old = Self.log(["date=1/a.parquet"], schema: state)
+        let switched = DeltaCommitPlan.make(log: old, endpoint: "tags", state: state, visible: ["_pending/date=1/b.parquet"])
+        #expect(switched?.removes == ["date=1/a.parquet"] && switched?.adds == ["_pending/date=1/b.parquet"] && switched?.rewritten == [])
+        let pending = Self.log(["_pending/date=1/b.parquet"], schema: state)
+        let published = DeltaCommitPlan.make(log: pending, endpoint: "tags", state: state, visible: ["date=1/b.parquet"])
+        #expect(published?.removes == ["_pending/date=1/b.parquet"] && published?.adds == ["date=1/b.parquet"])
+        #expect(published?.rewritten == ["_pending/date=1/b.parquet", "date=1/b.parquet"])
+    }
 }

@@ -35,11 +35,17 @@ struct DeltaCommitPlan: Equatable {
         let newSchema = log.schemaString == schemaString ? nil : schemaString
         guard !adds.isEmpty || !removes.isEmpty || newSchema != nil || protocolVersions != nil else { return nil }
         let prefix = endpoint + "/"
+        let pending = DeltaTables.pendingFolder + "/"
         var rewritten: Set<String> = []
         for rewrite in state.rewrites ?? [] {
             let from = String(Staging.publishedPath(rewrite.from).dropFirst(prefix.count))
             let to = String(Staging.publishedPath(rewrite.to).dropFirst(prefix.count))
-            if removes.contains(from) && adds.contains(to) { rewritten.formUnion([from, to]) }
+            // The copy may come in under its `_pending` name first.
+            for added in [to, pending + to] where removes.contains(from) && adds.contains(added) { rewritten.formUnion([from, added]) }
+        }
+        // A file moving from its `_pending` name to its published one holds the same rows.
+        for path in removes where path.hasPrefix(pending) && adds.contains(String(path.dropFirst(pending.count))) {
+            rewritten.formUnion([path, String(path.dropFirst(pending.count))])
         }
         return DeltaCommitPlan(adds: adds, removes: removes, rewritten: rewritten, schemaString: newSchema, protocolVersions: protocolVersions)
     }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import Parquet
 
@@ -30,6 +33,12 @@ actor DeltaTables {
 
     static func appID(_ endpoint: String) -> String { "ac-export:\(endpoint)" }
 
+    /// `OUT/<endpoint>/_pending/`: second names, inside the table, of files the manifest has switched to but that
+    /// still wait in the staging area (a snapshot or rewrite about to be swapped in). The table switches to them
+    /// before the swap and to their published names after it, so that it never names a file that is not there
+    /// (docs/delta-lake.md#snapshot-replacement). The plain view's glob (`date=*/`) does not reach them.
+    static let pendingFolder = "_pending"
+
     /// A committed file whose footer (for the `add` action's stats) does not read.
     struct FooterUnreadable: Error, CustomStringConvertible {
         var path: String
@@ -44,12 +53,10 @@ actor DeltaTables {
         let table = directory + "/" + endpoint
         if logs[endpoint] == nil { DeltaLog.removeTemporaries(table: table) }
         var log = try logs[endpoint] ?? DeltaLog.read(table: table, appID: Self.appID(endpoint))
-        let prefix = endpoint + "/"
-        // Files readers can find: published (not in the staging area) and on disk under the path the manifest gives.
-        let visible = state.files.map(\.path).filter { !Staging.isStaged($0) && FileManager.default.fileExists(atPath: directory + "/" + $0) }
-            .map { String($0.dropFirst(prefix.count)) }
+        let visible = try visibleFiles(of: state, endpoint: endpoint)
         guard let plan = DeltaCommitPlan.make(log: log, endpoint: endpoint, state: state, visible: visible) else {
             logs[endpoint] = log
+            removePendingNames(table: table, keeping: log)
             return
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -92,6 +99,7 @@ actor DeltaTables {
         for action in actions { DeltaLog.apply(action, to: &log, appID: Self.appID(endpoint)) }
         log.version = version
         logs[endpoint] = log
+        removePendingNames(table: table, keeping: log)
         if version > 0 && version % checkpointInterval == 0 {
             // The commit stands without it: readers replay the JSON commits since the last checkpoint instead.
             do {
@@ -103,6 +111,38 @@ actor DeltaTables {
         }
     }
 
+    /// The manifest's files as the table should name them (table-relative): published files where they are; files the
+    /// manifest lists under their published path but that are still staged, under a `_pending` name made now.
+    private func visibleFiles(of state: EndpointState, endpoint: String) throws -> [String] {
+        let prefix = endpoint + "/"
+        var visible: [String] = []
+        for path in state.files.map(\.path) where !Staging.isStaged(path) {
+            let relative = String(path.dropFirst(prefix.count))
+            if FileManager.default.fileExists(atPath: directory + "/" + path) {
+                visible.append(relative)
+            } else if FileManager.default.fileExists(atPath: directory + "/" + Staging.stagedPath(path)) {
+                let pending = Self.pendingFolder + "/" + relative
+                let target = directory + "/" + prefix + pending
+                try FileSystem.createDirectory(parentFolder(of: target))
+                if link(directory + "/" + Staging.stagedPath(path), target) != 0 && errno != EEXIST {
+                    throw FileSystem.Failure(operation: "link", path: target, code: errno)
+                }
+                try FileSystem.syncDirectory(parentFolder(of: target))
+                visible.append(pending)
+            }
+        }
+        return visible
+    }
+
+    /// Deletes the `_pending` names that the table no longer holds (the swap published their files, or a kill left them).
+    private func removePendingNames(table: String, keeping log: DeltaLog.State) {
+        let folder = table + "/" + Self.pendingFolder
+        let names = FileManager.default.subpaths(atPath: folder) ?? []
+        for name in names where name.hasSuffix(".parquet") && log.files[Self.pendingFolder + "/" + name] == nil {
+            try? FileSystem.removeFile(folder + "/" + name)
+        }
+    }
+
     /// The `add` action of a data file: size and modification time from the file system, the partition value from
     /// its folder, the stats from its footer.
     private static func add(_ path: String, table: String, dataChange: Bool) throws -> [String: Any] {
@@ -110,8 +150,9 @@ actor DeltaTables {
         let attributes = try FileManager.default.attributesOfItem(atPath: full)
         let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
         let modified = Int64(((attributes[.modificationDate] as? Date) ?? Date()).timeIntervalSince1970 * 1000)
-        let folder = path.split(separator: "/").first.map(String.init) ?? ""
-        let date = folder.hasPrefix(DeltaSchema.partitionColumn + "=") ? String(folder.dropFirst(DeltaSchema.partitionColumn.count + 1)) : ""
+        // The partition folder: the path's first component, or the second one of a `_pending` name.
+        let folder = path.split(separator: "/").first { $0.hasPrefix(DeltaSchema.partitionColumn + "=") }.map(String.init) ?? ""
+        let date = String(folder.dropFirst(DeltaSchema.partitionColumn.count + 1))
         let partitionValues = [DeltaSchema.partitionColumn: date]
         let reader: ParquetFileReader
         do {

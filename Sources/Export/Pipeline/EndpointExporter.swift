@@ -346,10 +346,11 @@ final class EndpointExporter {
         bytesCommitted += bytes
         // Rewritten copies of published files replace them the way a snapshot does; staged ones are not visible yet.
         let published = rewrites.filter { !Staging.isStaged($0.old.path) }
+        let step = Staging.isStaged(file.path) ? "checkpoint" : "append"
         try await swap(
             replaced: rewrites.map(\.old.path), staged: published.map { Staging.stagedPath($0.new.path) }, restoring: previousState,
-            withdrawing: Staging.isStaged(file.path) ? [] : [file.path])
-        try await commitToTable(step: Staging.isStaged(file.path) ? "checkpoint" : "append")
+            withdrawing: Staging.isStaged(file.path) ? [] : [file.path], step: step)
+        try await commitToTable(step: step)
         // The path readers will find it at: a staged snapshot file is renamed there when the snapshot is published.
         logger.info(
             "committed",
@@ -377,8 +378,9 @@ final class EndpointExporter {
             m.endpoints[endpoint] = finish.state
             return (finish, previousState)
         }
-        try await swap(replaced: finish.replaced, staged: finish.staged, restoring: previousState)
-        try await commitToTable(step: finish.staged.isEmpty && finish.replaced.isEmpty ? "finish" : "snapshot")
+        let step = finish.staged.isEmpty && finish.replaced.isEmpty ? "finish" : "snapshot"
+        try await swap(replaced: finish.replaced, staged: finish.staged, restoring: previousState, step: step)
+        try await commitToTable(step: step)
     }
 
     /// The Delta commit of what the manifest now holds for this endpoint (see `DeltaTables`).
@@ -403,9 +405,12 @@ final class EndpointExporter {
     /// Moves `replaced` out of the readers' view and publishes `staged` (see `SnapshotSwap`). When that fails,
     /// the files are back where they were, and so is the endpoint's manifest entry (else the next run rolls the
     /// switch forward).
+    /// The Delta table switches first, to the staged files under their `_pending` names (`DeltaTables`), so that
+    /// it never names a replaced file after the swap moved it away; the commit after the swap gives the published names.
     /// `withdrawing`: files this commit made visible, moved out of the readers' view again when the swap fails.
-    private func swap(replaced: [String], staged: [String], restoring previousState: EndpointState?, withdrawing: [String] = []) async throws {
+    private func swap(replaced: [String], staged: [String], restoring previousState: EndpointState?, withdrawing: [String] = [], step: String) async throws {
         guard !staged.isEmpty || !replaced.isEmpty else { return }
+        try await commitToTable(step: step)
         do {
             try SnapshotSwap(directory: context.outputDirectory, replaced: replaced, staged: staged, logger: logger).run()
         } catch {

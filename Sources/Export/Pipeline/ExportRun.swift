@@ -83,24 +83,30 @@ public enum ExportRun {
         let runID = makeRunID(options.startedAt)
         let startMicros = Int64((options.startedAt.timeIntervalSince1970 * 1_000_000).rounded())
         let date = UTCTimestamp.date(days: Int64((options.startedAt.timeIntervalSince1970 / 86_400).rounded(.down)))
+        // Each endpoint's Delta table catches up with the manifest: after a kill between a manifest write and its Delta
+        // commit, and on a lake written before the tables existed (docs/delta-lake.md#reconcile). Before the debris goes
+        // (a switched but unpublished snapshot: the table takes its files under `_pending` names before the replaced
+        // ones are deleted) and after (the published names).
+        let tables = options.deltaTables ? DeltaTables(directory: directory, runID: runID, options: options, logger: logger) : nil
+        func reconcile(_ manifest: Manifest) async {
+            guard let tables else { return }
+            for endpoint in manifest.endpoints.keys.sorted() {
+                do {
+                    try await tables.sync(endpoint: endpoint, state: manifest.endpoints[endpoint], step: "reconcile")
+                } catch {
+                    // The endpoint's own commits try again and fail it if the table still cannot follow; the others go on.
+                    logger.error("the Delta table could not be brought up to date", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
+                }
+            }
+        }
+        await reconcile(await store.manifest)
         try await removeDebris(debrisFiles, in: directory, manifest: store.manifest, logger: logger)
         try await store.update { [account = options.account] m in
             m.account = m.account ?? account
             m.runs.append(RunRecord(id: runID, startedAt: options.startedAt, status: "running"))
         }
         let manifestAtStart = await store.manifest
-        // Each endpoint's Delta table catches up with the manifest first: after a kill between a manifest write and
-        // its Delta commit, and on a lake written before the tables existed (docs/delta-lake.md#reconcile).
-        let tables = options.deltaTables ? DeltaTables(directory: directory, runID: runID, options: options, logger: logger) : nil
-        for endpoint in manifestAtStart.endpoints.keys.sorted() {
-            guard let tables else { break }
-            do {
-                try await tables.sync(endpoint: endpoint, state: manifestAtStart.endpoints[endpoint], step: "reconcile")
-            } catch {
-                // The endpoint's own commits try again and fail it if the table still cannot follow; the others go on.
-                logger.error("the Delta table could not be brought up to date", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
-            }
-        }
+        await reconcile(manifestAtStart)
         logger.notice(
             "run started",
             metadata: [
@@ -288,6 +294,11 @@ public enum ExportRun {
             for root in [endpoint, Staging.folder + "/" + endpoint] {
                 guard let walker = fm.enumerator(atPath: directory + "/" + root) else { continue }
                 while let relative = walker.nextObject() as? String {
+                    // The Delta log and the table's `_pending` names are the table's own (DeltaTables keeps them).
+                    if relative == DeltaLog.folder || relative == DeltaTables.pendingFolder {
+                        walker.skipDescendants()
+                        continue
+                    }
                     let name = (relative as NSString).lastPathComponent
                     let path = root + "/" + relative
                     if name.hasPrefix(".part-") && name.hasSuffix(".tmp") {

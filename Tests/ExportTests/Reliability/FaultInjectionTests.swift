@@ -138,22 +138,25 @@ import Testing
         ("openat", .file(ManifestStore.fileName + ".tmp"), "a part file renamed in, the manifest not yet written"),
         ("link", .everywhere, "the manifest written, the Delta commit not yet created"),
         ("fsync", .file("contacts/" + DeltaLog.folder), "the Delta commit created, its folder not yet synced"),
-        ("rename", .file("contacts/" + DeltaLog.folder + "/" + DeltaCheckpoint.lastCheckpointName), "a Delta checkpoint written, _last_checkpoint not yet"),
+        ("openat", .file("contacts/" + DeltaLog.folder + "/." + DeltaCheckpoint.lastCheckpointName + ".tmp"), "a Delta checkpoint written, _last_checkpoint not yet"),
     ]
 
-    @Test(arguments: [LakeState.fresh, .resumedKeyset])
-    func killNineAtEachCommitStep(state: LakeState) async throws {
+    /// On a fresh lake (a first commit, a snapshot) and on one resuming a backfill (appends, checkpoints, and a
+    /// same-day snapshot replaced); each step must be reached on at least one of them.
+    @Test func killNineAtEachCommitStep() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.strace), "strace is missing: .ci/run installs it (apt-get install strace)")
         var problems: [String] = []
         for (syscall, target, step) in Self.killSteps {
             var fired = 0
-            for when in 1...StressScale.count(fast: 2, stress: 4) {
-                let fault = Fault(syscall: syscall, errno: "SIGKILL", when: when, target: target)
-                let result = try await Self.tryFault(fault, on: state)
-                if result.fired { fired += 1 }
-                problems += result.problems.map { "kill at \(step) (\(fault)): \($0)" }
+            for state in [LakeState.fresh, .resumedKeyset] {
+                for when in 1...StressScale.count(fast: 2, stress: 4) {
+                    let fault = Fault(syscall: syscall, errno: "SIGKILL", when: when, target: target)
+                    let result = try await Self.tryFault(fault, on: state)
+                    if result.fired { fired += 1 }
+                    problems += result.problems.map { "kill at \(step) (\(fault), \(state)): \($0)" }
+                }
             }
-            if fired == 0 { problems.append("no kill at \(step) fired: the run never made that call") }
+            if fired == 0 { problems.append("no kill at \(step) fired: the runs never made that call") }
         }
         #expect(problems.isEmpty, "\(problems.prefix(20).joined(separator: "\n"))")
     }
@@ -224,8 +227,8 @@ import Testing
     private static func tryFaultOnce(_ fault: Fault, on state: LakeState) async throws -> Result {
         try await ExportScenario.with("fault \(fault) \(state)", mock: state.mock) { scenario in
             let endpoints = state.endpoints
-            // A Delta checkpoint every 2 commits: its writes are on the commit path too.
-            let arguments = scenario.runArguments(endpoints, ["--checkpoint-interval", "0.001", "--delta-checkpoint-interval", "2"])
+            // A Delta checkpoint after every commit: its writes are on the commit path too.
+            let arguments = scenario.runArguments(endpoints, ["--checkpoint-interval", "0.001", "--delta-checkpoint-interval", "1"])
             func setupFailed(_ why: String) -> Result { Result(status: -1, fired: false, stderr: "", problems: ["setup: \(why)"]) }
             if state != .fresh {
                 let first = try await scenario.run(arguments)
@@ -251,8 +254,10 @@ import Testing
                 strace, straceArguments + ["--", LakeHarness.cli] + arguments, environment: scenario.environment,
                 in: scenario.workingDirectory, timeLimit: .seconds(120))
             scenario.expectKeyAbsent(outputs: ["stdout": outcome.stdout, "stderr": outcome.stderr])
-            let injected = ((try? String(contentsOfFile: traceLog, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains("(INJECTED)") }
-            let fired = !injected.isEmpty
+            let trace = (try? String(contentsOfFile: traceLog, encoding: .utf8)) ?? ""
+            let injected = trace.split(separator: "\n").filter { $0.contains("(INJECTED)") }
+            // A signal injection leaves the call unfinished (`= ?`) and the process "killed by SIGKILL".
+            let fired = fault.kills ? trace.contains("+++ killed by SIGKILL +++") : !injected.isEmpty
             try? FileManager.default.removeItem(atPath: traceLog)
 
             var problems: [String] = []
@@ -286,7 +291,7 @@ import Testing
             if clean.status != 0 { problems.append("the clean run after it exits \(clean.status): \(clean.stderr.suffix(300))") }
             problems += try await audit(scenario, endpoints, requireComplete: true, before: before, label: "after the clean run", delta: .sameAsFiles)
             let leftovers = (FileManager.default.subpaths(atPath: scenario.lake) ?? []).filter {
-                $0.hasSuffix(".tmp") || ($0.hasPrefix(Staging.folder + "/") && $0.hasSuffix(".parquet"))
+                $0.hasSuffix(".tmp") || (($0.hasPrefix(Staging.folder + "/") || $0.contains("/" + DeltaTables.pendingFolder + "/")) && $0.hasSuffix(".parquet"))
             }
             if !leftovers.isEmpty { problems.append("leftovers after the clean run: \(leftovers.prefix(3))") }
             return Result(status: outcome.status, fired: fired, stderr: outcome.stderr, targetPath: targetPath, problems: problems, runtimeCrash: runtimeCrash)
@@ -353,7 +358,11 @@ import Testing
             return ["\(label): the manifest does not read: \(error)"]
         }
         for (endpoint, state) in manifest.endpoints {
-            for file in state.files where !FileManager.default.fileExists(atPath: scenario.lake + "/" + file.path) {
+            // A file the manifest has switched to but that is still staged is published by the next run (a run stopped
+            // between the manifest's switch and the swap); readers see the previous snapshot meanwhile.
+            for file in state.files where !FileManager.default.fileExists(atPath: scenario.lake + "/" + file.path)
+                && !FileManager.default.fileExists(atPath: scenario.lake + "/" + Staging.stagedPath(file.path))
+            {
                 problems.append("\(label): \(endpoint)'s manifest lists \(file.path), which does not exist")
             }
         }

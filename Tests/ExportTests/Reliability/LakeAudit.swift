@@ -21,7 +21,8 @@ struct LakeAudit {
         out = {}
         for endpoint in endpoints:
             ids, unreadable, columns, values = [], [], {}, {}
-            for path in sorted(glob.glob(os.path.join(lake, endpoint, "**", "*.parquet"), recursive=True)):
+            # The README's glob: the partition folders (the Delta log's checkpoints are Parquet files too).
+            for path in sorted(glob.glob(os.path.join(lake, endpoint, "date=*", "*.parquet"))):
                 try:
                     table = pq.read_table(path)
                     rows = table.to_pylist()
