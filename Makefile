@@ -57,11 +57,12 @@ $(DELTA_VENV_STAMP): Tests/Interop/requirements-duckdb-delta.txt
 	$(DELTA_VENV)/bin/python -c "import duckdb, duckdb_extensions; duckdb_extensions.import_extension('delta')"
 	touch $(DELTA_VENV_STAMP)
 
-# Benchmarks (never part of `make test`): release build, peers from the same venv, one table.
+# Benchmarks (never part of `make test`): release build, peers from the same venv, one table. BENCH_ARGS passes
+# options, e.g. BENCH_ARGS="--only run,delta --repeats 5" (`.build/release/ac-export-bench --help` lists them).
 bench: venv
 	$(SWIFT) build -c release --product ac-export-bench
 	$(SWIFT) build -c release --product ac-export
-	.build/release/ac-export-bench --python $(PYTHON) --cli .build/release/ac-export
+	.build/release/ac-export-bench --python $(PYTHON) --delta-python $(DELTA_VENV)/bin/python --cli .build/release/ac-export $(BENCH_ARGS)
 
 # The fuzzer (Fuzz/; README.md, section 'Reliability'): 1M mutated API pages through the page skimmer, the record shredder and the
 # export pipeline, checked against strict parsers; release build, both cores. A failure names its input:

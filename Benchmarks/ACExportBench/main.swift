@@ -13,6 +13,9 @@ var cli = ".build/release/ac-export"
 /// Contacts of the peak-RSS scaling rows (ac-export alone): from 10k to 1M.
 var scaling = [10_000, 1_000_000]
 var soakContacts = 24_000
+/// The sections to run (all by default): writer, convert, run, delta, scaling, soak.
+let allSections = ["writer", "convert", "run", "delta", "scaling", "soak"]
+var sections = Set(allSections)
 /// Keeps the generated datasets and outputs in this folder (for profiling) instead of a temporary one.
 var keepIn: String?
 var arguments = CommandLine.arguments.dropFirst()
@@ -28,8 +31,9 @@ while let argument = arguments.popFirst() {
     case "--keep-in": keepIn = arguments.popFirst()
     case "--scaling": scaling = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
     case "--soak-contacts": soakContacts = Int(arguments.popFirst() ?? "") ?? soakContacts
+    case "--only": sections = Set((arguments.popFirst() ?? "").split(separator: ",").map(String.init))
     default:
-        FileHandle.standardError.write(Data("usage: ac-export-bench [--python PATH] [--delta-python PATH] [--delta-commits N] [--cli PATH] [--rows N] [--contacts N] [--repeats N] [--keep-in DIR] [--scaling N,N] [--soak-contacts N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: ac-export-bench [--python PATH] [--delta-python PATH] [--delta-commits N] [--cli PATH] [--rows N] [--contacts N] [--repeats N] [--keep-in DIR] [--scaling N,N] [--soak-contacts N] [--only SECTION,...]\nsections: \(allSections.joined(separator: ", "))\n".utf8))
         exit(2)
     }
 }
@@ -38,36 +42,53 @@ try FileManager.default.createDirectory(atPath: directory, withIntermediateDirec
 defer { if keepIn == nil { try? FileManager.default.removeItem(atPath: directory) } }
 
 print("ac-export benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores; single-threaded peers; best of \(repeats))")
-let writer = try WriterBenchmark(rows: rows, directory: directory, python: python, repeats: repeats).run()
-BenchTable.print("Parquet writer: \(rows) rows × 20 columns (10% nulls), GZIP", writer) { row in
-    row.name.hasPrefix("pyarrow") ? writer.first { $0.name.hasPrefix("ac-export") && $0.name.hasSuffix(String(row.name.suffix(6))) } : nil
+if sections.contains("writer") {
+    let writer = try WriterBenchmark(rows: rows, directory: directory, python: python, repeats: repeats).run()
+    BenchTable.print("Parquet writer: \(rows) rows × 20 columns (10% nulls), GZIP", writer) { row in
+        row.name.hasPrefix("pyarrow") ? writer.first { $0.name.hasPrefix("ac-export") && $0.name.hasSuffix(String(row.name.suffix(6))) } : nil
+    }
 }
 
-let convert = try ConvertBenchmark(contacts: contacts, directory: directory, python: python, cli: cli).run()
-BenchTable.print("convert: \(contacts) API contacts (saved pages) → GZIP-6 Parquet; peers read the same records as NDJSON", convert) { row in
-    row.name.hasPrefix("ac-export") ? nil : convert[0]
+// `convert` of the saved pages is the reference of the run and scaling tables: with the peers, or alone.
+var convertOurs: BenchRow?
+if sections.contains("convert") {
+    let convert = try ConvertBenchmark(contacts: contacts, directory: directory, python: python, cli: cli).run()
+    BenchTable.print("convert: \(contacts) API contacts (saved pages) → GZIP-6 Parquet; peers read the same records as NDJSON", convert) { row in
+        row.name.hasPrefix("ac-export") ? nil : convert[0]
+    }
+    convertOurs = convert[0]
+} else if !sections.isDisjoint(with: ["run", "scaling"]) {
+    convertOurs = try ConvertBenchmark.ours(contacts: contacts, directory: directory, cli: cli)
 }
 
 let runner = RunBenchmark(cli: cli, directory: directory)
-let run = try runner.throughput(contacts: contacts, inputBytes: convert[0].inputBytes, repeats: repeats)
-BenchTable.print("run: \(contacts) contacts from the mock API (its own process, no rate limit) vs convert of the same pages, and without the Delta log", [convert[0], run.delta, run.plain]) { row in
-    row.name == run.delta.name ? nil : run.delta
+if sections.contains("run"), let convert = convertOurs {
+    let run = try runner.throughput(contacts: contacts, inputBytes: convert.inputBytes, repeats: repeats)
+    BenchTable.print("run: \(contacts) contacts from the mock API (its own process, no rate limit) vs convert of the same pages, and without the Delta log", [convert, run.delta, run.plain]) { row in
+        row.name == run.delta.name ? nil : run.delta
+    }
 }
 
-let deltaOpen = try DeltaOpenBenchmark(runner: runner, python: python, deltaPython: deltaPython, commits: deltaCommits, repeats: repeats).run()
-DeltaOpenBenchmark.print(deltaOpen)
+if sections.contains("delta") {
+    let deltaOpen = try DeltaOpenBenchmark(runner: runner, python: python, deltaPython: deltaPython, commits: deltaCommits, repeats: repeats).run()
+    DeltaOpenBenchmark.print(deltaOpen)
+}
 
-var scalingRows = try scaling.map { try ConvertBenchmark.ours(contacts: $0, directory: directory, cli: cli) }
-scalingRows.append(convert[0])
-scalingRows.sort { $0.records < $1.records }
-BenchTable.print("convert peak RSS from \(scalingRows.first!.records) to \(scalingRows.last!.records) contacts (default file and row-group sizes)", scalingRows) { _ in nil }
+if sections.contains("scaling"), let convert = convertOurs {
+    var scalingRows = try scaling.map { try ConvertBenchmark.ours(contacts: $0, directory: directory, cli: cli) }
+    scalingRows.append(convert)
+    scalingRows.sort { $0.records < $1.records }
+    BenchTable.print("convert peak RSS from \(scalingRows.first!.records) to \(scalingRows.last!.records) contacts (default file and row-group sizes)", scalingRows) { _ in nil }
+}
 
-let soak = try runner.soak(contacts: soakContacts)
-print("""
+if sections.contains("soak") {
+    let soak = try runner.soak(contacts: soakContacts)
+    print("""
 
-## soak: \(soakContacts) contacts, mock enforcing 5 requests/s with 50 ms latency, ac-export at its default 4/s
+    ## soak: \(soakContacts) contacts, mock enforcing 5 requests/s with 50 ms latency, ac-export at its default 4/s
 
-| requests | seconds | requests/s sustained | 429 answers | most in flight |
-|---:|---:|---:|---:|---:|
-| \(soak.requests) | \(String(format: "%.1f", soak.seconds)) | \(String(format: "%.2f", soak.requestsPerSecond)) | \(soak.rateLimited) | \(soak.maximumInFlight) |
-""")
+    | requests | seconds | requests/s sustained | 429 answers | most in flight |
+    |---:|---:|---:|---:|---:|
+    | \(soak.requests) | \(String(format: "%.1f", soak.seconds)) | \(String(format: "%.2f", soak.requestsPerSecond)) | \(soak.rateLimited) | \(soak.maximumInFlight) |
+    """)
+}
