@@ -47,13 +47,9 @@ final class EndpointExporter {
     /// Records at the largest cursor: of the committed files, and of the open part file.
     private var committedBoundary = CursorBoundary()
     private var partBoundary = CursorBoundary()
-    /// Records at the previous watermark, already committed by the run that set it: skipped when re-read.
-    private let previousBoundary: CursorBoundary
+    /// Drops what earlier runs committed: the resumed run's ids, the unchanged records at the previous watermark.
+    private var rowScreen: RowScreen
     private(set) var rowsSkippedAtWatermark = 0
-    /// Ids the resumed run committed already (offset-paged endpoints page again from the start).
-    private let committedIDs: Set<String>
-    /// Largest cursor consumed so far: only records at or above it can end up at the committed maximum.
-    private var consumedMaxCursor: Int64 = .min
     /// The window and run of the checkpoint being continued (their files belong to this snapshot).
     private let window: IncrementalWindow?
     /// An incremental endpoint read again from its anchor: staged like a snapshot, and its files replace all earlier ones.
@@ -74,7 +70,6 @@ final class EndpointExporter {
     ) {
         self.endpoint = endpoint
         self.cursorField = cursorField
-        self.committedIDs = committedIDs
         self.window = window
         self.fullRefresh = fullRefresh && cursorField != nil
         self.manifest = manifest
@@ -84,15 +79,14 @@ final class EndpointExporter {
             context.date = resumedCheckpoint.date
             maxCursor = resumedCheckpoint.maxCursor.flatMap(Self.micros(fromISO:))
             committedBoundary = CursorBoundary(cursor: maxCursor, fingerprints: resumedCheckpoint.maxCursorRecords ?? [])
-            consumedMaxCursor = maxCursor ?? .min
             rowsCommitted = resumedCheckpoint.rowsCommitted
         }
         let watermark = state?.watermark.flatMap(Self.micros(fromISO:))
+        var previousBoundary = CursorBoundary()
         if let watermark, let since = window?.since, Int64((since.timeIntervalSince1970 * 1_000_000).rounded()) == watermark {
             previousBoundary = CursorBoundary(cursor: watermark, fingerprints: state?.watermarkRecords ?? [])
-        } else {
-            previousBoundary = CursorBoundary()
         }
+        rowScreen = RowScreen(committedIDs: committedIDs, previousBoundary: previousBoundary, consumedMaxCursor: maxCursor ?? .min)
         self.context = context
         logicalRunIDs = (resumedCheckpoint?.runIDs ?? []) + [context.runID]
         startingSchema = state?.schema ?? EndpointSchema()
@@ -214,30 +208,23 @@ final class EndpointExporter {
         let cursorIndex = cursorField.flatMap(shredder.topLevelField(named:))
         var dropped: [Int] = []
         for row in firstRow..<shredder.rowCount {
-            if !committedIDs.isEmpty, let id = idField.flatMap({ shredder.fields[$0].text(at: row) }), committedIDs.contains(id) {
-                dropped.append(row)
-                continue
-            }
+            let id = { idField.flatMap { self.shredder.fields[$0].text(at: row) } }
             let cursor = cursorIndex.flatMap { field in
                 shredder.fields[field].value(at: row) { kind, bytes -> Int64? in
                     guard kind == .string, case .instant(let micros)? = TextValueParser.dateTime(bytes) else { return nil }
                     return micros
                 }
             }
-            var fingerprint: String?
-            if let cursor, cursor == previousBoundary.cursor || cursor >= consumedMaxCursor {
-                consumedMaxCursor = max(consumedMaxCursor, cursor)
-                let print = CursorBoundary.fingerprint(
-                    id: idField.flatMap { shredder.fields[$0].text(at: row) }, contentHash: records.contentHash(of: row - firstRow))
-                if previousBoundary.contains(cursor: cursor, fingerprint: print) {
-                    rowsSkippedAtWatermark += 1
-                    dropped.append(row)
-                    continue
-                }
-                fingerprint = print
+            switch rowScreen.screen(id: id, cursor: cursor, contentHash: { records.contentHash(of: row - firstRow) }) {
+            case .committedBefore:
+                dropped.append(row)
+            case .unchangedAtWatermark:
+                rowsSkippedAtWatermark += 1
+                dropped.append(row)
+            case .keep(let cursor, let fingerprint):
+                pendingCursors.append(cursor)
+                pendingFingerprints.append(fingerprint)
             }
-            pendingCursors.append(cursor)
-            pendingFingerprints.append(fingerprint)
         }
         shredder.removeRows(dropped)
     }

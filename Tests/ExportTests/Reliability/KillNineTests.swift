@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// kill -9 of the real `ac-export run` at random moments of a backfill (docs/commit-protocol.md#crash-points), N times
-/// (3 in `make test`, 21 in `make stress`): after each kill the tree holds only complete readable files, the manifest
+/// (10 in `make test`, 21 in `make stress`): after each kill the tree holds only complete readable files, the manifest
 /// reads, and no watermark is past committed data; the following run finishes with every record exactly once.
 @Suite(.serialized) struct KillNineTests {
     /// What the tree shows about the moment of a kill.
@@ -16,11 +16,11 @@ import Testing
     }
 
     @Test func killNineAtRandomMomentsThenFinishExactlyOnce() async throws {
-        let kills = StressScale.count(fast: 3, stress: 21)
+        let kills = StressScale.count(fast: 10, stress: 21)
         let mock = MockConfiguration(
             // More contacts than the ~10,000 rows held for type inference, so that checkpoints are committed mid-run.
             // Under stress, enough that the 21st attempt, resuming what 20 killed runs committed, is still running.
-            seed: 11, contacts: StressScale.count(fast: 14_000, stress: 90_000), deals: StressScale.count(fast: 1_500, stress: 8_000))
+            seed: 11, contacts: StressScale.count(fast: 40_000, stress: 90_000), deals: StressScale.count(fast: 1_500, stress: 8_000))
         let endpoints = ["contacts", "deals", "tags", "notes"]
         try await ExportScenario.with("kill -9 during a backfill", mock: mock) { scenario in
             let arguments = scenario.runArguments(endpoints, ["--checkpoint-interval", "0.05", "--quiet"])
