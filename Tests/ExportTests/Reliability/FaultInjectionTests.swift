@@ -95,7 +95,7 @@ import Testing
         return calls
     }
     static var errnos: [String] { StressScale.isStress ? ["EIO", "ENOSPC", "EDQUOT"] : ["EIO"] }
-    static var occurrences: ClosedRange<Int> { 1...StressScale.count(fast: 3, stress: 4) }
+    static var occurrences: ClosedRange<Int> { 1...StressScale.count(fast: 2, stress: 4) }
 
     @Test(arguments: LakeState.allCases)
     func everyInjectedFailureLeavesALakeThatReadersTrust(state: LakeState) async throws {
@@ -105,8 +105,7 @@ import Testing
         var perCall: [String: (tried: Int, fired: Int)] = [:]
         for (syscall, target) in Self.sweep {
             for errno in Self.errnos {
-                // The resumed lakes take longer to set up: the fast subset tries fewer occurrences there.
-                for when in state.resumedEndpoint == nil || StressScale.isStress ? Self.occurrences : 1...2 {
+                for when in Self.occurrences {
                     let fault = Fault(syscall: syscall, errno: errno, when: when, target: target)
                     let result = try await Self.tryFault(fault, on: state)
                     tried += 1
@@ -149,7 +148,7 @@ import Testing
         for (syscall, target, step) in Self.killSteps {
             var fired = 0
             for state in [LakeState.fresh, .resumedKeyset] {
-                for when in 1...StressScale.count(fast: 2, stress: 4) {
+                for when in 1...StressScale.count(fast: 1, stress: 4) {
                     let fault = Fault(syscall: syscall, errno: "SIGKILL", when: when, target: target)
                     let result = try await Self.tryFault(fault, on: state)
                     if result.fired { fired += 1 }
