@@ -40,7 +40,7 @@ import Testing
                 case 1: try await Self.waitFor(.afterRenameBeforeManifest, in: scenario.lake, while: process)
                 case 2: try await Self.waitFor(.writingManifest, in: scenario.lake, while: process)
                 default:
-                    try await Task.sleep(for: .milliseconds(Int.random(in: 300...StressScale.count(fast: 4_000, stress: 6_000), using: &generator)))
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 300...StressScale.count(fast: 3_000, stress: 6_000), using: &generator)))
                 }
                 if process.isRunning {
                     kill(process.pid, SIGKILL)
