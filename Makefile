@@ -47,7 +47,8 @@ venv: $(VENV_STAMP) $(DELTA_VENV_STAMP)
 $(VENV_STAMP): Tests/Interop/requirements.txt
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tests/Interop/requirements.txt
-	$(PYTHON) -c "import pyarrow, duckdb, polars, fastparquet, pyte, deltalake"
+	$(PYTHON) -c "import pyarrow, duckdb, polars, fastparquet, pyte, deltalake, botocore, moto"
+	test -x $(VENV)/bin/weed && test -x $(VENV)/bin/moto_server
 	touch $(VENV_STAMP)
 
 # DuckDB's delta_scan: the extension's wheels are pinned to one DuckDB release (Tests/Interop/requirements-duckdb-delta.txt).

@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -35,10 +36,31 @@ let package = Package(
         // JSON text without trees: the lexer, the page skimmer and the strict parser that the client, the
         // exporter and the fuzzer share.
         .target(name: "JSON", swiftSettings: hotPathSettings),
+        // What every HTTP client of the project shares: the retry policy, and connection failures in the system's words.
+        .target(
+            name: "HTTPTransport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The S3 client (Signature Version 4, objects, listings, multipart uploads): docs/object-storage.md.
+        .target(
+            name: "S3",
+            dependencies: [
+                "HTTPTransport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "ActiveCampaign",
             dependencies: [
-                "JSON",
+                "JSON", "HTTPTransport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -58,7 +80,7 @@ let package = Package(
         .target(
             name: "Export",
             dependencies: [
-                "Parquet", "JSON", "ActiveCampaign",
+                "Parquet", "JSON", "ActiveCampaign", "S3",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -67,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "ac-export",
             dependencies: [
-                "Parquet", "JSON", "ActiveCampaign", "ActiveCampaignMock", "Export",
+                "Parquet", "JSON", "ActiveCampaign", "ActiveCampaignMock", "Export", "S3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -90,7 +112,10 @@ let package = Package(
         ),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "ActiveCampaignTests", dependencies: ["JSON", "ActiveCampaign", "ActiveCampaignMock"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Parquet", "JSON", "ActiveCampaign", "ActiveCampaignMock", "ExportFuzzing"]),
+        .testTarget(name: "ActiveCampaignTests", dependencies: ["JSON", "HTTPTransport", "ActiveCampaign", "ActiveCampaignMock"]),
+        // Real servers the tests start on 127.0.0.1 (SeaweedFS's S3 gateway).
+        .target(name: "TestServers", path: "Tests/TestServers"),
+        .testTarget(name: "S3Tests", dependencies: ["S3", "TestServers"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Parquet", "JSON", "ActiveCampaign", "ActiveCampaignMock", "ExportFuzzing", "S3", "TestServers"]),
     ]
 )

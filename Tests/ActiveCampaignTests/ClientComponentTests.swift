@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTransport
 import Testing
 
 @testable import ActiveCampaign
@@ -53,10 +54,10 @@ struct ClientComponentTests {
     }
 
     @Test func backoffHasFullJitterUnderTheCapAndRetryAfterHasAFloor() {
-        var configuration = ClientConfiguration()
-        configuration.backoffBase = .milliseconds(100)
-        configuration.backoffCap = .milliseconds(350)
-        let policy = RetryPolicy(configuration: configuration)
+        let configuration = ClientConfiguration()
+        let policy = RetryPolicy(
+            maxAttempts: configuration.maxAttempts, backoffBase: .milliseconds(100), backoffCap: .milliseconds(350),
+            retryAfterFloor: configuration.retryAfterFloor)
         #expect(policy.delay(afterAttempt: 1, retryAfter: .zero) == .milliseconds(250))
         #expect(policy.delay(afterAttempt: 1, retryAfter: .seconds(2)) == .seconds(2))
         let first = (0..<200).map { _ in policy.delay(afterAttempt: 1, retryAfter: nil) }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HTTPTransport
 import Foundation
 import Logging
 import NIOCore
@@ -154,32 +155,9 @@ extension ActiveCampaignClient {
         return AttemptFailure(label: "connection error", text: connectionFailureReason(error), isConnectionFailure: true)
     }
 
-    /// What went wrong before any HTTP response, in the system's words (NIO's own descriptions nest several
-    /// error types and print errno numbers).
+    /// What went wrong before any HTTP response, in the system's words.
     static func connectionFailureReason(_ error: any Error) -> String {
-        func reason(errno code: Int32) -> String {
-            let text = String(cString: strerror(code)).lowercased()
-            switch code {
-            case ECONNREFUSED: return "\(text) (nothing listens on that port)"
-            case ENETUNREACH, EHOSTUNREACH: return "\(text) (no route to the host: offline, or a firewall?)"
-            default: return text
-            }
-        }
-        let unresolved = "the host name does not resolve (DNS lookup failed: a typo in the account name?)"
-        switch error {
-        case let io as IOError:
-            return reason(errno: io.errnoCode)
-        case let connection as NIOConnectionError:
-            if let io = connection.connectionErrors.lazy.compactMap({ $0.error as? IOError }).first { return reason(errno: io.errnoCode) }
-            if connection.connectionErrors.isEmpty && (connection.dnsAError != nil || connection.dnsAAAAError != nil) { return unresolved }
-        case is SocketAddressError:
-            return unresolved
-        case let client as HTTPClientError where client == .connectTimeout:
-            return "the connection timed out"
-        default:
-            break
-        }
-        return "connection error: \(error)"
+        ConnectionFailure.reason(error, unresolvedHint: "a typo in the account name?")
     }
 
     /// A 2xx body must be a JSON object, and hold the records array when one is expected. Empty and truncated

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HTTPTransport
 import Logging
 import NIOCore
 import NIOSSL
@@ -46,7 +47,9 @@ public final class ActiveCampaignClient: Sendable {
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         self.limiter = RateLimiter(
             requestsPerSecond: configuration.requestsPerSecond, maxInFlight: configuration.maxInFlight)
-        self.retryPolicy = RetryPolicy(configuration: configuration)
+        self.retryPolicy = RetryPolicy(
+            maxAttempts: configuration.maxAttempts, backoffBase: configuration.backoffBase, backoffCap: configuration.backoffCap,
+            retryAfterFloor: configuration.retryAfterFloor)
     }
 
     public func shutdown() async throws {

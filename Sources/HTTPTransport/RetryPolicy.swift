@@ -1,27 +1,28 @@
 import Foundation
 
-/// When and how long to wait before retrying a request (docs/activecampaign-api.md#retries).
-struct RetryPolicy: Sendable {
-    var maxAttempts: Int
-    var backoffBase: Duration
-    var backoffCap: Duration
-    var retryAfterFloor: Duration
+/// When and how long to wait before retrying a request, for every HTTP client of the project (the ActiveCampaign
+/// API's, docs/activecampaign-api.md#retries, and the object store's, docs/object-storage.md#retries).
+public struct RetryPolicy: Sendable {
+    public var maxAttempts: Int
+    public var backoffBase: Duration
+    public var backoffCap: Duration
+    public var retryAfterFloor: Duration
 
-    init(configuration: ClientConfiguration) {
-        maxAttempts = max(1, configuration.maxAttempts)
-        backoffBase = configuration.backoffBase
-        backoffCap = configuration.backoffCap
-        retryAfterFloor = configuration.retryAfterFloor
+    public init(maxAttempts: Int, backoffBase: Duration, backoffCap: Duration, retryAfterFloor: Duration = .zero) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.backoffBase = backoffBase
+        self.backoffCap = backoffCap
+        self.retryAfterFloor = retryAfterFloor
     }
 
     /// 408, 429 and 5xx are transient (the rate limit sometimes shows as 503, proxies send 502/503); others are not.
-    static func isRetryable(status: Int) -> Bool {
+    public static func isRetryable(status: Int) -> Bool {
         status == 429 || status == 408 || (500...599).contains(status)
     }
 
     /// Wait before the attempt after `attempt` (1-based): the server's `Retry-After` (at least the floor) when
     /// given, else full jitter: random in 0...min(cap, base · 2^(attempt-1)).
-    func delay(afterAttempt attempt: Int, retryAfter: Duration?) -> Duration {
+    public func delay(afterAttempt attempt: Int, retryAfter: Duration?) -> Duration {
         if let retryAfter { return max(retryAfter, retryAfterFloor) }
         let exponent = min(attempt - 1, 30)
         let ceiling = min(backoffCap, backoffBase * (1 << exponent))
@@ -30,7 +31,7 @@ struct RetryPolicy: Sendable {
     }
 
     /// `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3); nil when absent or unreadable.
-    static func retryAfter(_ header: String?, now: Date = Date()) -> Duration? {
+    public static func retryAfter(_ header: String?, now: Date = Date()) -> Duration? {
         guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
         if let seconds = Int(header) { return .seconds(max(0, seconds)) }
         let formatter = DateFormatter()
