@@ -55,7 +55,7 @@ $(VENV_STAMP): Tests/Interop/requirements.txt
 $(DELTA_VENV_STAMP): Tests/Interop/requirements-duckdb-delta.txt
 	python3 -m venv $(DELTA_VENV)
 	$(DELTA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r Tests/Interop/requirements-duckdb-delta.txt
-	$(DELTA_VENV)/bin/python -c "import duckdb, duckdb_extensions; duckdb_extensions.import_extension('delta')"
+	$(DELTA_VENV)/bin/python -c "import duckdb, duckdb_extensions; duckdb_extensions.import_extension('delta'); duckdb_extensions.import_extension('httpfs')"
 	touch $(DELTA_VENV_STAMP)
 
 # Benchmarks (never part of `make test`): release build, peers from the same venv, one table. BENCH_ARGS passes

@@ -74,7 +74,8 @@ public final class S3Client: Sendable {
         if response.status == 404 { return nil }
         try response.check(200)
         let size = response.headers.first(name: "content-length").flatMap { Int64($0) } ?? 0
-        return ObjectInfo(key: key, size: size, etag: response.etag ?? "", lastModified: nil)
+        let modified = response.headers.first(name: "last-modified").flatMap(Self.httpDate)
+        return ObjectInfo(key: key, size: size, etag: response.etag ?? "", lastModified: modified)
     }
 
     /// Writes `bytes` in one request, with SHA-256 and MD5 checksums the store verifies; returns the new ETag.
@@ -390,7 +391,9 @@ public final class S3Client: Sendable {
         } else {
             host = request.bucket + "." + host
         }
-        path += "/" + request.key
+        // A bucket's own requests (listings, deletes) name it without a trailing slash in path style, as the SDKs do:
+        // some stores (moto) sign the path as received and would not match "/bucket/".
+        if !(settings.usesPathStyle && request.key.isEmpty) { path += "/" + request.key }
         let hostHeader = base.port.map { $0 == defaultPort ? host : "\(host):\($0)" } ?? host
         let encodedQuery = request.query.map { SignatureV4.uriEncode($0.0, keepSlash: false) + "=" + SignatureV4.uriEncode($0.1, keepSlash: false) }
             .joined(separator: "&")
@@ -408,6 +411,14 @@ public final class S3Client: Sendable {
 
     static func unquoted(_ etag: String) -> String {
         etag.count >= 2 && etag.hasPrefix("\"") && etag.hasSuffix("\"") ? String(etag.dropFirst().dropLast()) : etag
+    }
+
+    static func httpDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
     }
 
     static func isoDate(_ text: String) -> Date? {

@@ -29,6 +29,15 @@ public struct S3Error: Error, CustomStringConvertible, Sendable {
     /// Where the access key came from, for the remedy.
     public var credentialSource: String?
 
+    public init(kind: Kind, request: String, status: Int? = nil, code: String? = nil, message: String? = nil, credentialSource: String? = nil) {
+        self.kind = kind
+        self.request = request
+        self.status = status
+        self.code = code
+        self.message = message
+        self.credentialSource = credentialSource
+    }
+
     public var description: String {
         let answer = [status.map(String.init), code, message].compactMap { $0 }.joined(separator: " ")
         let what = answer.isEmpty ? request : "\(request): \(answer)"

@@ -31,7 +31,7 @@ import Testing
         let dir = try LakeHarness.temporaryDirectory("manifest-v1")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try manifest(version: 1, resume: #"{"afterID": {"_0": 42}}"#).write(to: URL(fileURLWithPath: dir + "/_manifest.json"))
-        let store = try ManifestStore(directory: dir)
+        let store = try await ManifestStore(storage: LocalFolderStorage(directory: dir))
         try await store.update { _ in }
         let text = try String(contentsOfFile: dir + "/_manifest.json", encoding: .utf8)
         #expect(text.contains(#""version" : 2"#) && text.contains(#""afterID" : 42"#) && !text.contains("_0"), "\(text)")

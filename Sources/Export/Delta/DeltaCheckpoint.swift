@@ -69,27 +69,23 @@ enum DeltaCheckpoint {
         return rows
     }
 
-    /// Writes the checkpoint of `state` (at `state.version`) and then `_last_checkpoint`, each under a hidden name,
-    /// synced and renamed into place: a reader sees either the previous checkpoint or this whole one.
-    static func write(_ state: DeltaLog.State, table: String, appID: String, properties: WriterProperties) throws {
+    /// Writes the checkpoint of `state` (at `state.version`) and then `_last_checkpoint`, each made visible whole (a
+    /// rename, or an upload): a reader sees either the previous checkpoint or this whole one.
+    static func write(_ state: DeltaLog.State, table: String, appID: String, properties: WriterProperties, storage: any LakeStorage) async throws {
         let logFolder = table + "/" + DeltaLog.folder
         let rows = rows(of: state, appID: appID)
-        let path = logFolder + "/" + name(state.version)
         // Under the lake's lock no other ac-export writes here: fixed temporary names (the kill tests aim at them).
-        let temporary = logFolder + "/." + name(state.version) + ".tmp"
+        let temporary = try storage.workFolder(for: logFolder) + "/." + name(state.version) + ".tmp"
         do {
             let writer = try ParquetWriter(path: temporary, schema: schema, properties: properties)
             for row in rows { try writer.appendRow(row) }
             try writer.close()
-            try FileSystem.rename(temporary, to: path)
+            _ = try await storage.publish(localFile: temporary, to: logFolder + "/" + name(state.version))
         } catch {
             try? FileSystem.removeFile(temporary)
             throw error
         }
         let last = #"{"version":\#(state.version),"size":\#(rows.count),"numOfAddFiles":\#(state.files.count)}"#
-        let lastTemporary = logFolder + "/." + lastCheckpointName + ".tmp"
-        try FileSystem.writeDurably(Data(last.utf8), to: lastTemporary)
-        try FileSystem.rename(lastTemporary, to: logFolder + "/" + lastCheckpointName)
-        try FileSystem.syncDirectory(logFolder)
+        try await storage.write(Data(last.utf8), to: logFolder + "/" + lastCheckpointName, replacing: .any)
     }
 }

@@ -6,12 +6,12 @@ import Parquet
 /// it bounds every row: a column whose footer lacks min/max in any row group that has values (strings too long for
 /// statistics) gets none. docs/delta-lake.md#stats.
 enum DeltaFileStats {
-    static func json(of reader: ParquetFileReader) -> String {
+    static func json(metadata: FileMetadata, schema: Schema) -> String {
         var minValues: [String: Any] = [:]
         var maxValues: [String: Any] = [:]
         var nullCounts: [String: Any] = [:]
-        let rowGroups = reader.metadata.rowGroups
-        for (index, column) in reader.schema.columns.enumerated() {
+        let rowGroups = metadata.rowGroups
+        for (index, column) in schema.columns.enumerated() {
             var nulls: Int64 = 0
             var low: Bound?
             var high: Bound?
@@ -39,7 +39,7 @@ enum DeltaFileStats {
             }
         }
         return DeltaJSON.text([
-            "numRecords": reader.metadata.numRows, "minValues": minValues, "maxValues": maxValues, "nullCount": nullCounts,
+            "numRecords": metadata.numRows, "minValues": minValues, "maxValues": maxValues, "nullCount": nullCounts,
         ])
     }
 

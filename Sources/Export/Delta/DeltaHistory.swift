@@ -15,8 +15,9 @@ public struct DeltaVersion: Sendable {
     public var schemaChanged = false
 
     /// Every version of the table in `folder` (nil when it has no `_delta_log`).
-    public static func history(ofTable folder: String) throws -> [DeltaVersion]? {
-        let commits = try DeltaLog.commits(table: folder)
+    public static func history(ofTable folder: String) async throws -> [DeltaVersion]? {
+        let table = (folder as NSString).lastPathComponent
+        let commits = try await DeltaLog.commits(table: table, storage: LocalFolderStorage(directory: parentFolder(of: folder)))
         guard !commits.isEmpty else { return nil }
         var rowsOfFile: [String: Int] = [:]
         return commits.map { version, actions in

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The transaction log of one endpoint's Delta table, `OUT/<endpoint>/_delta_log/`: replayed into the table's
 /// current state, and extended by one commit file at a time, each created exclusively (an existing version is
@@ -60,10 +57,10 @@ enum DeltaLog {
 
     static func commitName(_ version: Int) -> String { String(format: "%020d.json", version) }
 
-    /// Replays every commit of `table` (a table folder) for `appID`'s transaction version.
-    static func read(table: String, appID: String) throws -> State {
+    /// Replays every commit of `table` (the table's folder in the lake) for `appID`'s transaction version.
+    static func read(table: String, appID: String, storage: any LakeStorage) async throws -> State {
         var state = State()
-        for (version, actions) in try commits(table: table) {
+        for (version, actions) in try await commits(table: table, storage: storage) {
             for action in actions { apply(action, to: &state, appID: appID) }
             state.version = version
         }
@@ -71,33 +68,34 @@ enum DeltaLog {
     }
 
     /// Every commit of `table` in order, as its actions; none when the table has no log.
-    static func commits(table: String) throws -> [(version: Int, actions: [[String: Any]])] {
+    static func commits(table: String, storage: any LakeStorage) async throws -> [(version: Int, actions: [[String: Any]])] {
         let logFolder = table + "/" + folder
         let names: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: logFolder)
+            names = try await storage.list(under: logFolder).map { ($0.path as NSString).lastPathComponent }
         } catch {
-            guard FileManager.default.fileExists(atPath: logFolder) else { return [] }
-            throw Unreadable(path: logFolder, reason: "\(error)")
+            throw Unreadable(path: storage.location + "/" + logFolder, reason: "\(error)")
         }
         let versions = names.compactMap { name -> Int? in
             guard name.count == 25, name.hasSuffix(".json") else { return nil }
             return Int(name.prefix(20))
         }.sorted()
-        return try versions.enumerated().map { expected, version in
+        var commits: [(version: Int, actions: [[String: Any]])] = []
+        for (expected, version) in versions.enumerated() {
             guard version == expected else {
-                throw Unreadable(path: logFolder, reason: "version \(expected) is missing (it has \(version))")
+                throw Unreadable(path: storage.location + "/" + logFolder, reason: "version \(expected) is missing (it has \(version))")
             }
             let path = logFolder + "/" + commitName(version)
-            guard let data = try FileSystem.contentsIfPresent(path) else { throw Unreadable(path: path, reason: "it vanished while read") }
+            guard let data = try await storage.read(path)?.data else { throw Unreadable(path: path, reason: "it vanished while read") }
             let actions = try data.split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }.map { line -> [String: Any] in
                 guard let action = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
                     throw Unreadable(path: path, reason: "a line is not a JSON object")
                 }
                 return action
             }
-            return (version, actions)
+            commits.append((version, actions))
         }
+        return commits
     }
 
     static func apply(_ action: [String: Any], to state: inout State, appID: String) {
@@ -126,30 +124,18 @@ enum DeltaLog {
         }
     }
 
-    /// Removes the hidden temporaries of commits that a failed or killed run left in the log folder (under the lake's
-    /// lock they can only be such leftovers; readers ignore them, but they should not pile up).
-    static func removeTemporaries(table: String) {
-        let logFolder = table + "/" + folder
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: logFolder)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-            try? FileSystem.removeFile(logFolder + "/" + name)
-        }
+    /// A commit's text: one JSON object per action and line.
+    static func text(of actions: [[String: Any]]) -> String {
+        actions.map(DeltaJSON.text).joined(separator: "\n") + "\n"
     }
 
-    /// Creates `version` with `actions` (one JSON object per line) without ever replacing an existing one: the text is
-    /// written and synced under a hidden name, then hard-linked to the version's name, which fails if it exists.
-    static func commit(_ actions: [[String: Any]], version: Int, table: String) throws {
-        let logFolder = table + "/" + folder
-        try FileSystem.createDirectory(logFolder)
-        let path = logFolder + "/" + commitName(version)
-        let temporary = logFolder + "/." + commitName(version) + ".\(getpid()).tmp"
-        let text = actions.map(DeltaJSON.text).joined(separator: "\n") + "\n"
-        try FileSystem.writeDurably(Data(text.utf8), to: temporary)
-        defer { try? FileSystem.removeFile(temporary) }
-        guard link(temporary, path) == 0 else {
-            let code = errno
-            if code == EEXIST { throw VersionTaken(path: path) }
-            throw FileSystem.Failure(operation: "create", path: path, code: code)
+    /// Creates `version` with `text` (see `text(of:)`) without ever replacing an existing one.
+    static func commit(_ text: String, version: Int, table: String, storage: any LakeStorage) async throws {
+        let path = table + "/" + folder + "/" + commitName(version)
+        do {
+            try await storage.create(Data(text.utf8), at: path)
+        } catch is AlreadyExists {
+            throw VersionTaken(path: storage.location + "/" + path)
         }
-        try FileSystem.syncDirectory(logFolder)
     }
 }

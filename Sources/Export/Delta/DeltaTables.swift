@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import Parquet
 
@@ -10,7 +7,7 @@ import Parquet
 /// that change; a run that was killed between the two is reconciled by the next run's first sync, and a lake made
 /// before Delta tables existed gets its whole log in that first commit. docs/delta-lake.md.
 actor DeltaTables {
-    let directory: String
+    let storage: any LakeStorage
     let runID: String
     /// `commitInfo.engineInfo`: `ac-export/VERSION`.
     let engineInfo: String
@@ -20,8 +17,8 @@ actor DeltaTables {
     let logger: Logger
     private var logs: [String: DeltaLog.State] = [:]
 
-    init(directory: String, runID: String, options: ExportOptions, logger: Logger) {
-        self.directory = directory
+    init(storage: any LakeStorage, runID: String, options: ExportOptions, logger: Logger) {
+        self.storage = storage
         self.runID = runID
         self.engineInfo = options.engineInfo
         self.checkpointInterval = options.deltaCheckpointInterval
@@ -48,15 +45,20 @@ actor DeltaTables {
 
     /// Commits what `state` (the endpoint's manifest entry now) changed in the table; nothing when nothing did.
     /// `step` names the export step in `commitInfo` (append, snapshot, reconcile).
-    func sync(endpoint: String, state: EndpointState?, step: String) throws {
+    func sync(endpoint: String, state: EndpointState?, step: String) async throws {
         guard let state else { return }
-        let table = directory + "/" + endpoint
-        if logs[endpoint] == nil { DeltaLog.removeTemporaries(table: table) }
-        var log = try logs[endpoint] ?? DeltaLog.read(table: table, appID: Self.appID(endpoint))
-        let visible = try visibleFiles(of: state, endpoint: endpoint)
+        let table = endpoint
+        if logs[endpoint] == nil { await storage.removeTemporaries(in: table + "/" + DeltaLog.folder) }
+        var log: DeltaLog.State
+        if let known = logs[endpoint] {
+            log = known
+        } else {
+            log = try await DeltaLog.read(table: table, appID: Self.appID(endpoint), storage: storage)
+        }
+        let visible = try await visibleFiles(of: state, endpoint: endpoint, log: log)
         guard let plan = DeltaCommitPlan.make(log: log, endpoint: endpoint, state: state, visible: visible) else {
             logs[endpoint] = log
-            removePendingNames(table: table, keeping: log)
+            try? await removePendingNames(table: table, keeping: log)
             return
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -91,19 +93,19 @@ actor DeltaTables {
             ] as [String: Any]])
         }
         for path in plan.adds {
-            actions.append(["add": try Self.add(path, table: table, dataChange: !plan.rewritten.contains(path))])
+            actions.append(["add": try await add(path, table: table, dataChange: !plan.rewritten.contains(path))])
         }
         let version = log.version + 1
-        try DeltaLog.commit(actions, version: version, table: table)
+        try await DeltaLog.commit(DeltaLog.text(of: actions), version: version, table: table, storage: storage)
         // The state the commit made: its own actions replayed, as a reader of the log would.
         for action in actions { DeltaLog.apply(action, to: &log, appID: Self.appID(endpoint)) }
         log.version = version
         logs[endpoint] = log
-        removePendingNames(table: table, keeping: log)
+        try? await removePendingNames(table: table, keeping: log)
         if version > 0 && version % checkpointInterval == 0 {
             // The commit stands without it: readers replay the JSON commits since the last checkpoint instead.
             do {
-                try DeltaCheckpoint.write(log, table: table, appID: Self.appID(endpoint), properties: checkpointProperties)
+                try await DeltaCheckpoint.write(log, table: table, appID: Self.appID(endpoint), properties: checkpointProperties, storage: storage)
             } catch {
                 logger.warning("the Delta checkpoint was not written; the table stays correct, readers replay more commits",
                                metadata: ["endpoint": "\(endpoint)", "version": "\(version)", "error": "\(error)"])
@@ -112,22 +114,20 @@ actor DeltaTables {
     }
 
     /// The manifest's files as the table should name them (table-relative): published files where they are; files the
-    /// manifest lists under their published path but that are still staged, under a `_pending` name made now.
-    private func visibleFiles(of state: EndpointState, endpoint: String) throws -> [String] {
+    /// manifest lists under their published path but that are still staged, under a `_pending` name made now. A file the
+    /// table holds already is not looked up again.
+    private func visibleFiles(of state: EndpointState, endpoint: String, log: DeltaLog.State) async throws -> [String] {
         let prefix = endpoint + "/"
         var visible: [String] = []
         for path in state.files.map(\.path) where !Staging.isStaged(path) {
             let relative = String(path.dropFirst(prefix.count))
-            if FileManager.default.fileExists(atPath: directory + "/" + path) {
+            var present = log.files[relative] != nil
+            if !present { present = try await storage.exists(path) }
+            if present {
                 visible.append(relative)
-            } else if FileManager.default.fileExists(atPath: directory + "/" + Staging.stagedPath(path)) {
+            } else if try await storage.exists(Staging.stagedPath(path)) {
                 let pending = Self.pendingFolder + "/" + relative
-                let target = directory + "/" + prefix + pending
-                try FileSystem.createDirectory(parentFolder(of: target))
-                if link(directory + "/" + Staging.stagedPath(path), target) != 0 && errno != EEXIST {
-                    throw FileSystem.Failure(operation: "link", path: target, code: errno)
-                }
-                try FileSystem.syncDirectory(parentFolder(of: target))
+                try await storage.duplicate(Staging.stagedPath(path), to: prefix + pending)
                 visible.append(pending)
             }
         }
@@ -135,32 +135,29 @@ actor DeltaTables {
     }
 
     /// Deletes the `_pending` names that the table no longer holds (the swap published their files, or a kill left them).
-    private func removePendingNames(table: String, keeping log: DeltaLog.State) {
+    private func removePendingNames(table: String, keeping log: DeltaLog.State) async throws {
         let folder = table + "/" + Self.pendingFolder
-        let names = FileManager.default.subpaths(atPath: folder) ?? []
-        for name in names where name.hasSuffix(".parquet") && log.files[Self.pendingFolder + "/" + name] == nil {
-            try? FileSystem.removeFile(folder + "/" + name)
+        for file in try await storage.list(under: folder) where file.path.hasSuffix(".parquet") {
+            let name = String(file.path.dropFirst(folder.count + 1))
+            if log.files[Self.pendingFolder + "/" + name] == nil { try? await storage.remove(file.path) }
         }
     }
 
-    /// The `add` action of a data file: size and modification time from the file system, the partition value from
-    /// its folder, the stats from its footer.
-    private static func add(_ path: String, table: String, dataChange: Bool) throws -> [String: Any] {
+    /// The `add` action of a data file: size and modification time from the store, the partition value from its
+    /// folder, the stats from its footer.
+    private func add(_ path: String, table: String, dataChange: Bool) async throws -> [String: Any] {
         let full = table + "/" + path
-        let attributes = try FileManager.default.attributesOfItem(atPath: full)
-        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-        let modified = Int64(((attributes[.modificationDate] as? Date) ?? Date()).timeIntervalSince1970 * 1000)
         // The partition folder: the path's first component, or the second one of a `_pending` name.
         let folder = path.split(separator: "/").first { $0.hasPrefix(DeltaSchema.partitionColumn + "=") }.map(String.init) ?? ""
         let date = String(folder.dropFirst(DeltaSchema.partitionColumn.count + 1))
         let partitionValues = [DeltaSchema.partitionColumn: date]
-        let reader: ParquetFileReader
+        let footer: StoredFooter
         do {
-            reader = try ParquetFileReader(path: full)
+            footer = try await storage.footer(full)
         } catch {
-            throw FooterUnreadable(path: full, reason: "\(error)")
+            throw FooterUnreadable(path: storage.location + "/" + full, reason: "\(error)")
         }
-        let stats = DeltaFileStats.json(of: reader)
-        return ["path": path, "partitionValues": partitionValues, "size": size, "modificationTime": modified, "dataChange": dataChange, "stats": stats]
+        let stats = DeltaFileStats.json(metadata: footer.metadata, schema: footer.schema)
+        return ["path": path, "partitionValues": partitionValues, "size": footer.size, "modificationTime": footer.modified, "dataChange": dataChange, "stats": stats]
     }
 }

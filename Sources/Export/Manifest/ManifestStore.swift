@@ -1,10 +1,17 @@
 import Foundation
 
-/// Loads, validates and atomically replaces the manifest. One actor per output folder, so the
-/// endpoints of a run commit one at a time. The previous manifest is kept as `_manifest.json.bak`.
+/// Loads, validates and atomically replaces the manifest. One actor per lake, so the endpoints of a run commit one
+/// at a time. The previous manifest is kept as `_manifest.json.bak`. On a store that can compare and swap (S3), each
+/// replacement names the version it replaces, so a second writer's change is never overwritten.
 actor ManifestStore {
-    let directory: String
+    let storage: any LakeStorage
     private(set) var manifest: Manifest
+    /// The version this store last read or wrote (an S3 ETag; nil for a local file or no manifest yet).
+    private var version: String?
+    private var exists: Bool
+    /// One update at a time: an update awaits the store, and the actor would take the next one meanwhile.
+    private var updating = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
     static let fileName = "_manifest.json"
 
@@ -16,17 +23,38 @@ actor ManifestStore {
         }
     }
 
-    var path: String { directory + "/" + Self.fileName }
-
-    init(directory: String) throws {
-        self.directory = directory
-        manifest = try Self.read(directory: directory)
+    /// Another writer replaced the manifest during this run (the lake's lock was taken over?): nothing is overwritten.
+    struct ChangedByAnotherWriter: Error, CustomStringConvertible {
+        var path: String
+        var description: String {
+            "\(path) was changed by another writer during this run; this run stopped without overwriting it. Check that no two runs write this lake, then run again"
+        }
     }
 
-    /// The manifest of `directory` (an empty one when there is none yet), validated.
+    var path: String { storage.location + "/" + Self.fileName }
+
+    init(storage: any LakeStorage) async throws {
+        self.storage = storage
+        let object = try await storage.read(Self.fileName)
+        manifest = try Self.decode(object?.data, path: storage.location + "/" + Self.fileName)
+        version = object?.version
+        exists = object != nil
+    }
+
+    /// The manifest of a local lake (an empty one when there is none yet), validated.
     static func read(directory: String) throws -> Manifest {
         let path = directory + "/" + fileName
-        guard let data = try FileSystem.contentsIfPresent(path) else { return Manifest() }
+        return try decode(try FileSystem.contentsIfPresent(path), path: path)
+    }
+
+    /// The manifest of any lake, validated.
+    static func read(storage: any LakeStorage) async throws -> Manifest {
+        try decode(try await storage.read(fileName)?.data, path: storage.location + "/" + fileName)
+    }
+
+    /// `data` as a manifest: an empty one when nil, an `Invalid` naming `path` when it does not decode.
+    static func decode(_ data: Data?, path: String) throws -> Manifest {
+        guard let data else { return Manifest() }
         struct VersionProbe: Decodable { var version: Int? }
         guard let probe = try? JSONDecoder().decode(VersionProbe.self, from: data) else {
             throw Invalid(path: path, reason: "it is not valid JSON (truncated or hand-edited?)")
@@ -46,15 +74,30 @@ actor ManifestStore {
 
     /// Applies `change` and writes the manifest durably before returning what `change` returned.
     @discardableResult
-    func update<T: Sendable>(_ change: @Sendable (inout Manifest) -> T) throws -> T {
+    func update<T: Sendable>(_ change: @Sendable (inout Manifest) -> T) async throws -> T {
+        if updating {
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
+            updating = true
+        }
+        defer {
+            if waiting.isEmpty { updating = false } else { waiting.removeFirst().resume() }
+        }
         var next = manifest
         next.version = Manifest.currentVersion  // an older readable version is written in the current format
         let result = change(&next)
         let data = try Self.encoder.encode(next)
-        if let previous = try FileSystem.contentsIfPresent(path) {
-            try FileSystem.writeAtomically(previous, to: path + ".bak")
+        if let previous = try await storage.read(Self.fileName) {
+            if let version, let current = previous.version, current != version { throw ChangedByAnotherWriter(path: path) }
+            try await storage.write(previous.data, to: Self.fileName + ".bak", replacing: .any)
         }
-        try FileSystem.writeAtomically(data, to: path)
+        let expected: Expectation = exists ? version.map(Expectation.version) ?? .any : .absent
+        do {
+            version = try await storage.write(data, to: Self.fileName, replacing: expected)
+        } catch is WriteConflict {
+            throw ChangedByAnotherWriter(path: path)
+        }
+        exists = true
         manifest = next
         return result
     }

@@ -4,16 +4,16 @@ import Parquet
 import Glibc
 #endif
 
-/// One Parquet part file being written: `OUT/<endpoint>/date=<D>/part-<run>-<n>.parquet`, written
-/// as a hidden `.part-...parquet.tmp` beside it (no reader globbing `*.parquet` sees it) and made
-/// visible by `commit()`: close + fsync, rename, folder fsync.
+/// One Parquet part file being written: `OUT/<endpoint>/date=<D>/part-<run>-<n>.parquet`, written as a hidden
+/// `.part-...parquet.tmp` in the storage's work folder (beside it for a local lake, so no reader globbing `*.parquet`
+/// sees it) and made visible by `commit()`: close + fsync, then the storage's publish (a rename and a folder fsync,
+/// or an upload).
 final class PartFile {
     let relativePath: String
     let date: String
     let runID: String
-    private let finalPath: String
+    private let storage: any LakeStorage
     private let temporaryPath: String
-    private let folder: String
     private let writer: ParquetWriter
     private(set) var rows = 0
     private(set) var minCursor: Int64?
@@ -22,7 +22,7 @@ final class PartFile {
 
     /// `staged` files go to `OUT/_staging/<endpoint>/...`, outside every reader's glob, until the run publishes them.
     init(
-        outputDirectory: String, endpoint: String, date: String, runID: String, sequence: Int, staged: Bool,
+        storage: any LakeStorage, endpoint: String, date: String, runID: String, sequence: Int, staged: Bool,
         schema: Schema, properties: WriterProperties, metadata: [KeyValue]
     ) throws {
         let folderRelative = (staged ? Staging.folder + "/" : "") + "\(endpoint)/date=\(date)"
@@ -30,10 +30,9 @@ final class PartFile {
         self.relativePath = folderRelative + "/" + name
         self.date = date
         self.runID = runID
-        folder = outputDirectory + "/" + folderRelative
-        finalPath = folder + "/" + name
+        self.storage = storage
+        let folder = try storage.workFolder(for: folderRelative)
         temporaryPath = folder + "/." + name + ".tmp"
-        try FileSystem.createDirectory(folder)
         var properties = properties
         properties.pageSpillDirectory = folder  // memory stays flat whatever the row-group size
         writer = try ParquetWriter(path: temporaryPath, schema: schema, properties: properties, keyValueMetadata: metadata)
@@ -59,16 +58,13 @@ final class PartFile {
     }
 
     /// Makes the file durable and visible; returns its size.
-    func commit() throws -> Int64 {
+    func commit() async throws -> Int64 {
         do {
             _ = try writer.close()
         } catch {
             throw diskFullWithFigures(error)
         }
-        try FileSystem.rename(temporaryPath, to: finalPath)
-        try FileSystem.syncDirectory(folder)
-        var info = stat()
-        return stat(finalPath, &info) == 0 ? Int64(info.st_size) : 0
+        return try await storage.publish(localFile: temporaryPath, to: relativePath)
     }
 
     /// A full disk while the writer flushes says how much space is free there, so the user knows what to clear. The size of the part
@@ -114,18 +110,13 @@ enum Staging {
 
     /// Moves a published file out of the readers' view into the staging area, where an unlisted file is debris
     /// that the next run deletes.
-    static func withdraw(_ path: String, in directory: String) throws {
-        let target = directory + "/" + stagedPath(path)
-        try FileSystem.createDirectory(parentFolder(of: target))
-        try FileSystem.rename(directory + "/" + path, to: target)
+    static func withdraw(_ path: String, in storage: any LakeStorage) async throws {
+        try await storage.move(path, to: stagedPath(path))
     }
 
-    /// Renames a staged file into its partition (creating the folder) and makes the rename durable.
-    static func publish(_ path: String, in directory: String) throws {
-        let target = directory + "/" + publishedPath(path)
-        let folder = parentFolder(of: target)
-        try FileSystem.createDirectory(folder)
-        try FileSystem.rename(directory + "/" + stagedPath(path), to: target)
-        try FileSystem.syncDirectory(folder)
+    /// Moves a staged file into its partition (creating the folder) and makes the move durable.
+    static func publish(_ path: String, in storage: any LakeStorage) async throws {
+        try await storage.move(stagedPath(path), to: publishedPath(path))
+        try await storage.syncFolder(parentFolder(of: publishedPath(path)))
     }
 }

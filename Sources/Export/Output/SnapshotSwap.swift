@@ -6,34 +6,35 @@ import Logging
 /// files are moved aside into the staging area (outside every reader's glob), the new ones renamed in, and only
 /// then are the old ones deleted. A failed step puts every file back where it was and throws.
 struct SnapshotSwap {
-    var directory: String
+    var storage: any LakeStorage
     /// Manifest paths of the old snapshot (published, or staged by an earlier interrupted run).
     var replaced: [String]
     /// Staged paths of the new snapshot.
     var staged: [String]
     var logger: Logger
 
-    func run() throws {
+    func run() async throws {
         var movedAside: [String] = []
         var published: [String] = []
         do {
             // A replaced file that is already gone (a manifest restored from its backup) has nothing to hide.
-            for path in replaced where !Staging.isStaged(path) && FileManager.default.fileExists(atPath: absolute(path)) {
-                try Staging.withdraw(path, in: directory)
+            for path in replaced where !Staging.isStaged(path) {
+                guard try await storage.exists(path) else { continue }
+                try await Staging.withdraw(path, in: storage)
                 movedAside.append(path)
             }
             for path in staged {
-                try Staging.publish(path, in: directory)
+                try await Staging.publish(path, in: storage)
                 published.append(path)
             }
         } catch {
-            for path in published.reversed() { try? FileSystem.rename(absolute(Staging.publishedPath(path)), to: absolute(Staging.stagedPath(path))) }
-            for path in movedAside.reversed() { try? FileSystem.rename(absolute(Staging.stagedPath(path)), to: absolute(path)) }
+            for path in published.reversed() { try? await storage.move(Staging.publishedPath(path), to: Staging.stagedPath(path)) }
+            for path in movedAside.reversed() { try? await storage.move(Staging.stagedPath(path), to: path) }
             throw error
         }
         for path in replaced {
             do {
-                try FileSystem.removeFile(absolute(Staging.stagedPath(path)))
+                try await storage.remove(Staging.stagedPath(path))
             } catch {
                 // Outside every reader's glob and unlisted: the next run removes it as debris.
                 logger.warning(
@@ -42,9 +43,6 @@ struct SnapshotSwap {
             }
         }
     }
-
-
-    private func absolute(_ path: String) -> String { directory + "/" + path }
 }
 
 /// A full snapshot whose files could not be swapped in: the previous snapshot stays what readers see.

@@ -8,7 +8,7 @@ import JSON
 /// together with the endpoint's resume point; the watermark moves only when the endpoint finishes.
 final class EndpointExporter {
     struct Context {
-        var outputDirectory: String
+        var storage: any LakeStorage
         var runID: String
         var runStartMicros: Int64
         var date: String
@@ -277,7 +277,7 @@ final class EndpointExporter {
     private func openPartIfNeeded() throws -> PartFile {
         if let part { return part }
         let part = try PartFile(
-            outputDirectory: context.outputDirectory, endpoint: endpoint, date: context.date, runID: context.runID,
+            storage: context.storage, endpoint: endpoint, date: context.date, runID: context.runID,
             sequence: partSequence, staged: isStaged, schema: tracker.parquetSchema, properties: context.writerProperties,
             metadata: [KeyValue("ac-export.endpoint", endpoint), KeyValue("ac-export.run_id", context.runID)])
         partSequence += 1
@@ -292,7 +292,7 @@ final class EndpointExporter {
         // mixed set only for the renames that swap them in.
         let rewrites = widenedSinceCommit ? try await rewriteNarrowerFiles() : []
         widenedSinceCommit = false
-        let bytes = try part.commit()
+        let bytes = try await part.commit()
         self.part = nil
         // The run's counters and resume state move only once the manifest holds the file: a summary must not count
         // a file that the next run deletes as debris.
@@ -322,7 +322,7 @@ final class EndpointExporter {
             }
         } catch {
             // Unlisted, the file is debris: out of the readers' view now rather than at the next run.
-            if !Staging.isStaged(file.path) { try? Staging.withdraw(file.path, in: context.outputDirectory) }
+            if !Staging.isStaged(file.path) { try? await Staging.withdraw(file.path, in: context.storage) }
             throw error
         }
         maxCursor = newMaxCursor
@@ -399,9 +399,9 @@ final class EndpointExporter {
         guard !staged.isEmpty || !replaced.isEmpty else { return }
         try await commitToTable(step: step)
         do {
-            try SnapshotSwap(directory: context.outputDirectory, replaced: replaced, staged: staged, logger: logger).run()
+            try await SnapshotSwap(storage: context.storage, replaced: replaced, staged: staged, logger: logger).run()
         } catch {
-            for path in withdrawing { try? Staging.withdraw(path, in: context.outputDirectory) }
+            for path in withdrawing { try? await Staging.withdraw(path, in: context.storage) }
             let restored: Bool
             do {
                 try await manifest.update { [endpoint] m in m.endpoints[endpoint] = previousState }
@@ -420,13 +420,13 @@ final class EndpointExporter {
         let schema = tracker.schema
         var rewrites: [EndpointTransition.Rewrite] = []
         for file in files {
-            let reader = try ExportRun.openCommitted(context.outputDirectory + "/" + file.path, purpose: "to give it the widened column types")
+            let reader = try await ExportRun.openCommitted(file.path, in: context.storage, purpose: "to give it the widened column types")
             guard let types = WidenedFileRewrite.widenedTypes(of: reader, schema: schema) else { continue }
             let columns = reader.schema.columns.enumerated().map { index, column in
                 types[index].map { Column(column.name, $0.columnType) } ?? column
             }
             let copy = try PartFile(
-                outputDirectory: context.outputDirectory, endpoint: endpoint, date: file.date, runID: context.runID,
+                storage: context.storage, endpoint: endpoint, date: file.date, runID: context.runID,
                 sequence: partSequence, staged: true, schema: Schema(columns), properties: context.writerProperties,
                 metadata: [KeyValue("ac-export.endpoint", endpoint), KeyValue("ac-export.run_id", file.runID),
                            KeyValue("ac-export.rewritten_by_run", context.runID)])
@@ -434,7 +434,7 @@ final class EndpointExporter {
             let bytes: Int64
             do {
                 try WidenedFileRewrite.copy(reader, widening: types, into: copy)
-                bytes = try copy.commit()
+                bytes = try await copy.commit()
             } catch {
                 copy.abandon()
                 throw error
@@ -458,8 +458,8 @@ final class EndpointExporter {
         guard !columns.isEmpty else { return changes }
         var lossy: Set<String> = []
         for file in await manifest.manifest.endpoints[endpoint]?.files ?? [] {
-            let reader = try ExportRun.openCommitted(
-                context.outputDirectory + "/" + file.path, purpose: "to check its integers before widening to DOUBLE")
+            let reader = try await ExportRun.openCommitted(
+                file.path, in: context.storage, purpose: "to check its integers before widening to DOUBLE")
             for (index, column) in reader.schema.columns.enumerated() where columns.contains(column.name) && column.type == .int64 {
                 for rowGroup in reader.metadata.rowGroups {
                     let statistics = rowGroup.columns[index].statistics

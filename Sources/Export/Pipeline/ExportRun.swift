@@ -4,7 +4,8 @@ import Logging
 import Parquet
 
 public struct ExportOptions: Sendable {
-    public var outputDirectory: String
+    /// The lake: a local folder or an S3 prefix.
+    public var target: LakeTarget
     public var endpoints: [Endpoint]
     /// The account the records come from (see `Manifest.account`); nil when unknown (saved pages).
     public var account: String?
@@ -35,11 +36,17 @@ public struct ExportOptions: Sendable {
     public var deltaCheckpointInterval = 100
     /// Keep each endpoint's Delta log; off only for a lake that has none (plain Parquet readers, or measuring the log's cost).
     public var deltaTables = true
+    /// How long an S3 lake's run lock holds without renewal: a killed run's lock is taken over after this.
+    public var lockTTL: Duration = .seconds(120)
 
-    public init(outputDirectory: String, endpoints: [Endpoint], anchorDate: Date? = nil) {
-        self.outputDirectory = outputDirectory
+    public init(target: LakeTarget, endpoints: [Endpoint], anchorDate: Date? = nil) {
+        self.target = target
         self.endpoints = endpoints
         self.anchorDate = anchorDate
+    }
+
+    public init(outputDirectory: String, endpoints: [Endpoint], anchorDate: Date? = nil) {
+        self.init(target: .folder(outputDirectory), endpoints: endpoints, anchorDate: anchorDate)
     }
 
     /// One year before the run: the anchor of a new lake when none is given.
@@ -71,23 +78,58 @@ public struct ExportSummary: Sendable {
 /// own; setup problems (lock held, manifest unreadable, folder not writable) throw before any write.
 public enum ExportRun {
     public static func run<Source: RecordSource>(_ options: ExportOptions, source: Source, logger: Logger) async throws -> ExportSummary {
-        let directory = options.outputDirectory
-        try FileSystem.createDirectory(directory)
-        // Refusals come before the lock is taken, so that a refused run leaves the folder byte for byte as it was;
-        // they are checked again under the lock.
-        try checkLakeBeforeWriting(directory: directory, manifest: try ManifestStore.read(directory: directory), options: options, locked: false)
-        let lock = try OutputLock(directory: directory)
-        defer { withExtendedLifetime(lock) {} }
-        let store = try ManifestStore(directory: directory)
-        let debrisFiles = try checkLakeBeforeWriting(directory: directory, manifest: await store.manifest, options: options, locked: true)
-        let runID = makeRunID(options.startedAt)
+        try await options.target.withStorage(lockTTL: options.lockTTL, logger: logger) { storage in
+            // Refusals come before the lock is taken, so that a refused run leaves the lake byte for byte as it was;
+            // they are checked again under the lock.
+            try await checkLakeBeforeWriting(storage: storage, manifest: try await ManifestStore.read(storage: storage), options: options, locked: false)
+            let runID = makeRunID(options.startedAt)
+            let lock = try await storage.lock(runID: runID)
+            do {
+                let summary = try await whileKeepingAlive(lock) {
+                    try await run(options, runID: runID, storage: storage, source: source, logger: logger)
+                }
+                await lock.release()
+                return summary
+            } catch {
+                await lock.release()
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` while `lock.keepAlive` renews the lock; a lost lock cancels `body` and is the error.
+    private static func whileKeepingAlive<T: Sendable>(_ lock: any LakeLock, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await lock.keepAlive()
+                return nil
+            }
+            group.addTask { try await body() }
+            while let finished = try await group.next() {
+                guard let result = finished else { continue }  // a lock with nothing to renew
+                group.cancelAll()
+                return result
+            }
+            throw CancellationError()
+        }
+    }
+
+    private static func run<Source: RecordSource>(
+        _ options: ExportOptions, runID: String, storage: any LakeStorage, source: Source, logger: Logger
+    ) async throws -> ExportSummary {
+        let store = try await ManifestStore(storage: storage)
+        let abandoned = try await storage.removeAbandonedUploads()
+        if abandoned > 0 {
+            logger.notice("aborted unfinished uploads of an interrupted run", metadata: ["count": .stringConvertible(abandoned)])
+        }
+        let debrisFiles = try await checkLakeBeforeWriting(storage: storage, manifest: await store.manifest, options: options, locked: true)
         let startMicros = Int64((options.startedAt.timeIntervalSince1970 * 1_000_000).rounded())
         let date = UTCTimestamp.date(days: Int64((options.startedAt.timeIntervalSince1970 / 86_400).rounded(.down)))
         // Each endpoint's Delta table catches up with the manifest: after a kill between a manifest write and its Delta
         // commit, and on a lake written before the tables existed (docs/delta-lake.md#reconcile). Before the debris goes
         // (a switched but unpublished snapshot: the table takes its files under `_pending` names before the replaced
         // ones are deleted) and after (the published names).
-        let tables = options.deltaTables ? DeltaTables(directory: directory, runID: runID, options: options, logger: logger) : nil
+        let tables = options.deltaTables ? DeltaTables(storage: storage, runID: runID, options: options, logger: logger) : nil
         func reconcile(_ manifest: Manifest) async {
             guard let tables else { return }
             for endpoint in manifest.endpoints.keys.sorted() {
@@ -100,7 +142,7 @@ public enum ExportRun {
             }
         }
         await reconcile(await store.manifest)
-        try await removeDebris(debrisFiles, in: directory, manifest: store.manifest, logger: logger)
+        try await removeDebris(debrisFiles, in: storage, manifest: store.manifest, logger: logger)
         try await store.update { [account = options.account] m in
             m.account = m.account ?? account
             m.runs.append(RunRecord(id: runID, startedAt: options.startedAt, status: "running"))
@@ -111,14 +153,14 @@ public enum ExportRun {
             "run started",
             metadata: [
                 "run_id": "\(runID)", "writer": "\(options.writerProperties.createdBy ?? "-")", "account": "\(options.account ?? "-")",
-                "output": "\(directory)", "endpoints": .array(options.endpoints.map { .string($0.name) }),
+                "output": "\(storage.location)", "endpoints": .array(options.endpoints.map { .string($0.name) }),
                 "windows": .dictionary(Dictionary(uniqueKeysWithValues: options.endpoints.compactMap { endpoint in
                     let (window, _, _) = plannedWindow(for: endpoint, state: manifestAtStart.endpoints[endpoint.name], options: options)
                     return window.map { (endpoint.name, .string(UTCTimestamp.iso8601(micros: Int64($0.since.timeIntervalSince1970 * 1_000_000)) + "/" + UTCTimestamp.iso8601(micros: Int64($0.until.timeIntervalSince1970 * 1_000_000)))) }
                 })),
             ])
         let context = EndpointExporter.Context(
-            outputDirectory: directory, runID: runID, runStartMicros: startMicros, date: date,
+            storage: storage, runID: runID, runStartMicros: startMicros, date: date,
             checkpointInterval: options.checkpointInterval, writerProperties: options.writerProperties,
             inferenceRows: options.inferenceRows, progress: options.progress, tables: tables)
 
@@ -187,7 +229,7 @@ public enum ExportRun {
             if let checkpoint, endpoint.pagination == .offset || endpoint.parent != nil {
                 resumeFrom = nil
                 let files = (state?.files ?? []).filter { checkpoint.runIDs.contains($0.runID) }
-                committedIDs = try Self.ids(in: files, directory: options.outputDirectory)
+                committedIDs = try await Self.ids(in: files, storage: context.storage)
             }
             let running = EndpointExporter(
                 endpoint: endpoint.name, cursorField: endpoint.cursorField, window: window, fullRefresh: fullRefresh, resumedCheckpoint: checkpoint,
@@ -244,14 +286,21 @@ public enum ExportRun {
         public var watermark: String?
     }
 
-    /// The manifest of a lake, validated; read without the lock (`status`).
+    /// The manifest of a lake, validated; read without the lock (`status`, `inspect`). A lake that does not exist yet
+    /// has an empty one; for a local folder, nothing is created.
+    public static func manifest(of target: LakeTarget, logger: Logger) async throws -> Manifest {
+        if case .folder(let directory) = target { return try manifest(in: directory) }
+        return try await target.withStorage(lockTTL: .seconds(1), logger: logger) { try await ManifestStore.read(storage: $0) }
+    }
+
+    /// The manifest of a local lake, validated.
     public static func manifest(in directory: String) throws -> Manifest {
         try ManifestStore.read(directory: directory)
     }
 
     /// What a run would read, from the manifest alone: writes nothing, takes no lock (`run --dry-run`).
-    public static func plan(_ options: ExportOptions) throws -> [EndpointPlan] {
-        let manifest = try ManifestStore.read(directory: options.outputDirectory)
+    public static func plan(_ options: ExportOptions, logger: Logger) async throws -> [EndpointPlan] {
+        let manifest = try await manifest(of: options.target, logger: logger)
         return options.endpoints.map { endpoint in
             let state = manifest.endpoints[endpoint.name]
             let (window, checkpoint, _) = plannedWindow(for: endpoint, state: state, options: options)
@@ -264,82 +313,75 @@ public enum ExportRun {
     /// change under a running export is checked then.
     /// Returns the debris it found, for `removeDebris`.
     @discardableResult
-    private static func checkLakeBeforeWriting(directory: String, manifest: Manifest, options: ExportOptions, locked: Bool) throws -> [String] {
+    private static func checkLakeBeforeWriting(storage: any LakeStorage, manifest: Manifest, options: ExportOptions, locked: Bool) async throws -> [String] {
         if let account = options.account, let bound = manifest.account, bound != account {
-            throw AccountMismatch(directory: directory, lakeAccount: bound, runAccount: account)
+            throw AccountMismatch(directory: storage.location, lakeAccount: bound, runAccount: account)
         }
-        if !options.deltaTables, let table = Set(Endpoint.all.map(\.name) + manifest.endpoints.keys).sorted()
-            .first(where: { FileManager.default.fileExists(atPath: directory + "/" + $0 + "/" + DeltaLog.folder) })
-        {
-            throw DeltaLogWouldGoStale(table: directory + "/" + table)
+        let files = try await storage.list(under: "")
+        if !options.deltaTables, let table = files.lazy.map(\.path).first(where: { $0.split(separator: "/").dropFirst().first == Substring(DeltaLog.folder) }) {
+            throw DeltaLogWouldGoStale(table: storage.location + "/" + (table.split(separator: "/").first.map(String.init) ?? ""))
         }
-        return try debris(in: directory, manifest: manifest, checkRuns: locked)
+        return try debris(in: files, location: storage.location, manifest: manifest, checkRuns: locked)
     }
 
     /// Files a crash left behind: hidden temporaries, and part files the manifest does not list but whose run it
-    /// knows (renamed, killed before the manifest recorded them). Every endpoint folder is looked at, not only
+    /// knows (made visible, killed before the manifest recorded them). Every endpoint folder is looked at, not only
     /// the selected ones. A part file the manifest cannot account for (no manifest, or a run it never saw) is
     /// not debris but a sign that the manifest lost history: refuse to touch anything.
-    private static func debris(in directory: String, manifest: Manifest, checkRuns: Bool = true) throws -> [String] {
-        let fm = FileManager.default
-        let manifestPath = directory + "/" + ManifestStore.fileName
-        let manifestExists = fm.fileExists(atPath: manifestPath)
-        if !manifestExists && fm.fileExists(atPath: manifestPath + ".bak") {
+    /// `files`: every file of the lake.
+    private static func debris(in files: [StoredFile], location: String, manifest: Manifest, checkRuns: Bool = true) throws -> [String] {
+        let paths = Set(files.map(\.path))
+        let manifestPath = location + "/" + ManifestStore.fileName
+        let manifestExists = paths.contains(ManifestStore.fileName)
+        if !manifestExists && paths.contains(ManifestStore.fileName + ".bak") {
             throw ManifestStore.Invalid(path: manifestPath, reason: "it is missing while its backup \(ManifestStore.fileName).bak exists, so the lake's history would be lost")
         }
         let listed = Set(manifest.endpoints.values.flatMap(\.files).map(\.path))
         let knownRuns = Set(manifest.runs.map(\.id))
+        let endpoints = Set(Endpoint.all.map(\.name) + manifest.endpoints.keys)
         var debris: [String] = []
-        for endpoint in Set(Endpoint.all.map(\.name) + manifest.endpoints.keys) {
-            for root in [endpoint, Staging.folder + "/" + endpoint] {
-                guard let walker = fm.enumerator(atPath: directory + "/" + root) else { continue }
-                while let relative = walker.nextObject() as? String {
-                    // The Delta log and the table's `_pending` names are the table's own (DeltaTables keeps them).
-                    if relative == DeltaLog.folder || relative == DeltaTables.pendingFolder {
-                        walker.skipDescendants()
-                        continue
-                    }
-                    let name = (relative as NSString).lastPathComponent
-                    let path = root + "/" + relative
-                    if name.hasPrefix(".part-") && name.hasSuffix(".tmp") {
-                        debris.append(path)
-                        continue
-                    }
-                    // A staged file listed under its published path is a snapshot still to be published, not debris.
-                    guard name.hasPrefix("part-") && name.hasSuffix(".parquet") && !listed.contains(path)
-                        && !(Staging.isStaged(path) && listed.contains(Staging.publishedPath(path)))
-                    else { continue }
-                    guard manifestExists else {
-                        throw ManifestStore.Invalid(
-                            path: manifestPath,
-                            reason: "it is missing while \(path) and perhaps other part files exist, so committed data cannot be told from debris")
-                    }
-                    guard !checkRuns || PartFile.runID(ofFileNamed: name).map(knownRuns.contains) == true else {
-                        throw ManifestStore.Invalid(
-                            path: manifestPath,
-                            reason: "it does not know the run that wrote \(path) (an older manifest restored over a newer lake?), so that file cannot be told from debris")
-                    }
-                    debris.append(path)
-                }
+        for path in paths.sorted() {
+            var components = path.split(separator: "/").map(String.init)
+            if components.first == Staging.folder { components.removeFirst() }
+            guard components.count >= 2, endpoints.contains(components[0]) else { continue }
+            // The Delta log and the table's `_pending` names are the table's own (DeltaTables keeps them).
+            if components[1] == DeltaLog.folder || components[1] == DeltaTables.pendingFolder { continue }
+            let name = components[components.count - 1]
+            if name.hasPrefix(".part-") && name.hasSuffix(".tmp") {
+                debris.append(path)
+                continue
             }
+            guard name.hasPrefix("part-") && name.hasSuffix(".parquet") && !listed.contains(path) else { continue }
+            // A staged file listed under its published path is a snapshot still to be published, not debris, unless
+            // the published file is there too (a move that copies, then deletes, was interrupted after the copy).
+            if Staging.isStaged(path) && listed.contains(Staging.publishedPath(path)) && !paths.contains(Staging.publishedPath(path)) { continue }
+            guard manifestExists else {
+                throw ManifestStore.Invalid(
+                    path: manifestPath,
+                    reason: "it is missing while \(path) and perhaps other part files exist, so committed data cannot be told from debris")
+            }
+            guard !checkRuns || PartFile.runID(ofFileNamed: name).map(knownRuns.contains) == true else {
+                throw ManifestStore.Invalid(
+                    path: manifestPath,
+                    reason: "it does not know the run that wrote \(path) (an older manifest restored over a newer lake?), so that file cannot be told from debris")
+            }
+            debris.append(path)
         }
         return debris
     }
 
     /// Finishes an interrupted publication, then removes `debris` (found under the lock; a staged file that the
-    /// publication renames is not among it).
-    private static func removeDebris(_ debris: [String], in directory: String, manifest: Manifest, logger: Logger) throws {
-        let fm = FileManager.default
-        // A run that stopped between switching the manifest to a new snapshot and renaming its files: finish it.
-        for file in manifest.endpoints.values.flatMap(\.files) where !Staging.isStaged(file.path)
-            && !fm.fileExists(atPath: directory + "/" + file.path) && fm.fileExists(atPath: directory + "/" + Staging.stagedPath(file.path))
-        {
-            try Staging.publish(file.path, in: directory)
+    /// publication moves is not among it).
+    private static func removeDebris(_ debris: [String], in storage: any LakeStorage, manifest: Manifest, logger: Logger) async throws {
+        // A run that stopped between switching the manifest to a new snapshot and moving its files: finish it.
+        for file in manifest.endpoints.values.flatMap(\.files) where !Staging.isStaged(file.path) {
+            guard try await !storage.exists(file.path), try await storage.exists(Staging.stagedPath(file.path)) else { continue }
+            try await Staging.publish(file.path, in: storage)
             logger.notice("published a snapshot file of an interrupted run", metadata: ["file": "\(file.path)"])
         }
         for path in debris {
             do {
-                try FileSystem.removeFile(directory + "/" + path)
+                try await storage.remove(path)
                 logger.notice("removed debris of an interrupted run", metadata: ["file": "\(path)"])
             } catch let removal {
                 // Out of the readers' view is what matters: a file that cannot be deleted is moved into the
@@ -350,7 +392,7 @@ public enum ExportRun {
                     continue
                 }
                 do {
-                    try Staging.withdraw(path, in: directory)
+                    try await Staging.withdraw(path, in: storage)
                 } catch {
                     throw DebrisNotRemoved(reason: "\(removal)")
                 }
@@ -378,12 +420,11 @@ public enum ExportRun {
     }
 
     /// The `id` values of committed part files, as text: only the `id` column, one row group at a time.
-    static func ids(in files: [CommittedFile], directory: String) throws(CommittedFileUnreadable) -> Set<String> {
+    static func ids(in files: [CommittedFile], storage: any LakeStorage) async throws(CommittedFileUnreadable) -> Set<String> {
         var ids: Set<String> = []
         for file in files {
-            let path = directory + "/" + file.path
+            let reader = try await openCommitted(file.path, in: storage, purpose: "for the ids already committed, to resume without duplicates")
             do {
-                let reader = try ParquetFileReader(path: path)
                 guard let column = reader.schema.columns.firstIndex(where: { $0.name == "id" }) else { continue }
                 for rowGroup in reader.metadata.rowGroups.indices {
                     for value in try reader.readColumn(rowGroup: rowGroup, column: column) where value != .null {
@@ -391,7 +432,7 @@ public enum ExportRun {
                     }
                 }
             } catch {
-                throw CommittedFileUnreadable(path: path, purpose: "for the ids already committed, to resume without duplicates", reason: error)
+                throw CommittedFileUnreadable(path: storage.location + "/" + file.path, purpose: "for the ids already committed, to resume without duplicates", reason: "\(error)")
             }
         }
         return ids
@@ -410,11 +451,11 @@ public enum ExportRun {
     }
 
     /// Opens a committed part file, or throws `CommittedFileUnreadable` saying what the run needed it for.
-    static func openCommitted(_ path: String, purpose: String) throws(CommittedFileUnreadable) -> ParquetFileReader {
+    static func openCommitted(_ path: String, in storage: any LakeStorage, purpose: String) async throws(CommittedFileUnreadable) -> ParquetFileReader {
         do {
-            return try ParquetFileReader(path: path)
+            return try await storage.openParquet(path)
         } catch {
-            throw CommittedFileUnreadable(path: path, purpose: purpose, reason: error)
+            throw CommittedFileUnreadable(path: storage.location + "/" + path, purpose: purpose, reason: "\(error)")
         }
     }
 
@@ -423,7 +464,7 @@ public enum ExportRun {
     struct CommittedFileUnreadable: Error, CustomStringConvertible {
         var path: String
         var purpose: String
-        var reason: ParquetError
+        var reason: String
         var description: String {
             "cannot read committed file \(path) \(purpose) (\(reason)); "
                 + "the endpoint stopped with its committed files and checkpoint kept: fix or restore the file and run again"

@@ -43,6 +43,23 @@ public final class ParquetFileReader {
         if case .file(let descriptor, _) = storage { close(descriptor) }
     }
 
+    /// How many bytes at the end of a file hold its footer, its length and the closing magic: what a reader of a
+    /// remote file fetches (with one ranged request) for `footer(tail:)`. Nil when `tail` does not end a Parquet file.
+    public static func footerSize(tail: [UInt8]) -> Int? {
+        guard tail.count >= 8, Array(tail[(tail.count - 4)...]) == Array("PAR1".utf8) else { return nil }
+        let length = tail[(tail.count - 8)..<(tail.count - 4)].reversed().reduce(0) { $0 << 8 | Int($1) }
+        return length + 8
+    }
+
+    /// The metadata and schema of a file from its last bytes (at least `footerSize(tail:)` of them).
+    public static func footer(tail: [UInt8]) throws(ParquetError) -> (metadata: FileMetadata, schema: Schema) {
+        guard let size = footerSize(tail: tail), size > 8, size <= tail.count else {
+            throw .corruptFile("the end of the file is not a whole Parquet footer (an unfinished or truncated file?)")
+        }
+        let metadata = try FileMetadata.decode(Array(tail[(tail.count - size)..<(tail.count - 8)]))
+        return (metadata, Schema(try metadata.schema.dropFirst().map(Self.column(from:))))
+    }
+
     private static func footer(
         size: Int, read: (Range<Int>) throws(ParquetError) -> [UInt8]
     ) throws(ParquetError) -> (FileMetadata, Schema) {

@@ -11,8 +11,17 @@ struct ConfigCommand: ParsableCommand {
 
         @OptionGroup var configuration: ConfigurationOptions
 
+        @OptionGroup var objectStore: ObjectStoreOptions
+
         func run() throws {
-            print(try EffectiveConfiguration.resolve(configuration, environment: ProcessInfo.processInfo.environment).maskedDescription)
+            let environment = ProcessInfo.processInfo.environment
+            let effective = try EffectiveConfiguration.resolve(configuration, environment: environment)
+            print(effective.maskedDescription)
+            if case .s3(_, let settings) = try OutputTarget.resolve(effective.out, option: "target", objectStore: objectStore, environment: environment, checkFolder: false) {
+                for (key, value, source) in OutputTarget.describe(settings) {
+                    print("\(key.padding(toLength: 12, withPad: " ", startingAt: 0)) \(value)   (\(source))")
+                }
+            }
         }
     }
 }

@@ -13,10 +13,12 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(help: "The endpoint the records belong to (see `ac-export endpoints`).")
     var endpoint: String
 
-    @Option(help: "Output folder.")
+    @Option(help: "The lake: a folder, or s3://bucket/prefix (credentials, region and endpoint from the AWS environment variables or profile files).")
     var out: String
 
     @OptionGroup var parquet: ParquetOutputOptions
+
+    @OptionGroup var objectStore: ObjectStoreOptions
 
     @Flag(name: .shortAndLong, help: "Only errors and the summary.")
     var quiet = false
@@ -27,7 +29,9 @@ struct ConvertCommand: AsyncParsableCommand {
     func run() async throws {
         LogSetup.bootstrap(verbose: false, quiet: quiet, json: false)
         guard let endpoint = try EndpointSelection.parse(endpoint).first else { throw UsageError(description: "--endpoint is required") }
-        var options = ExportOptions(outputDirectory: out, endpoints: [endpoint])
+        let target = try OutputTarget.resolve(out, option: "--out", objectStore: objectStore, environment: ProcessInfo.processInfo.environment)
+        var options = ExportOptions(target: target, endpoints: [endpoint])
+        options.lockTTL = .seconds(objectStore.s3LockTtl)
         parquet.apply(to: &options)
         options.checkpointInterval = .seconds(3600)
         let logger = Logger(label: "ac-export.convert")

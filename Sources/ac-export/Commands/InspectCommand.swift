@@ -3,7 +3,7 @@ import Export
 import Foundation
 import Parquet
 
-struct InspectCommand: ParsableCommand {
+struct InspectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Show a Parquet file's schema, row groups, pages, encodings, sizes, statistics and first rows, or the versions of an endpoint's Delta table.")
@@ -17,10 +17,10 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
-            return try showTable()
+            return try await showTable()
         }
         let reader: ParquetFileReader
         do {
@@ -40,8 +40,8 @@ struct InspectCommand: ParsableCommand {
 
 extension InspectCommand {
     /// The versions of the Delta table in `file`: number, time, operation and step, files and rows added and removed.
-    func showTable() throws {
-        guard let versions = try DeltaVersion.history(ofTable: file) else {
+    func showTable() async throws {
+        guard let versions = try await DeltaVersion.history(ofTable: file) else {
             throw UsageError(description: "\(file) is a folder without a Delta log (_delta_log): give a Parquet file, or an endpoint folder of a lake")
         }
         let time = { (date: Date?) in date.map { UTCTimestamp.iso8601(micros: Int64($0.timeIntervalSince1970) * 1_000_000) } ?? "-" }

@@ -45,6 +45,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var parquet: ParquetOutputOptions
 
+    @OptionGroup var objectStore: ObjectStoreOptions
+
     @Option(help: "Commit a part file (and the resume point) at least this often, in seconds.")
     var checkpointInterval: Double = 60
 
@@ -92,12 +94,16 @@ struct RunCommand: AsyncParsableCommand {
         }
         // --limit writes its sample to a folder of its own (kept only with --sample-out), never to the lake.
         let sampleFolder = try limit.map { _ in try Self.sampleFolder(sampleOut) }
-        let output = sampleFolder ?? effective.out
-        if !dryRun {
-            try PathChecks.checkOutputFolder(output, option: limit == nil ? "--out" : "--sample-out")
-            if let summaryJSON { try PathChecks.checkWritableFile(summaryJSON, option: "--summary-json", createdFolder: output) }
+        let target = try OutputTarget.resolve(
+            sampleFolder ?? effective.out, option: limit == nil ? "--out" : "--sample-out", objectStore: objectStore,
+            environment: ProcessInfo.processInfo.environment, checkFolder: !dryRun)
+        if !dryRun, let summaryJSON {
+            var createdFolder: String?
+            if case .folder(let path) = target { createdFolder = path }
+            try PathChecks.checkWritableFile(summaryJSON, option: "--summary-json", createdFolder: createdFolder)
         }
-        var options = ExportOptions(outputDirectory: output, endpoints: effective.endpoints, anchorDate: effective.anchorDate)
+        var options = ExportOptions(target: target, endpoints: effective.endpoints, anchorDate: effective.anchorDate)
+        options.lockTTL = .seconds(objectStore.s3LockTtl)
         options.account = effective.credentials?.accountOrigin ?? Self.demoAccount
         options.fullRefreshEndpoints = effective.fullRefreshEndpoints
         options.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))

@@ -27,7 +27,7 @@ struct AccountOptions: ParsableArguments {
 struct ConfigurationOptions: ParsableArguments {
     @OptionGroup var account: AccountOptions
 
-    @Option(help: "Output folder, the data lake drop (default ./lake, or `target` of the YAML).")
+    @Option(help: "The lake: a folder, or s3://bucket/prefix (default ./lake, or `target` of the YAML). S3 credentials, region and endpoint come from the AWS environment variables or profile files.")
     var out: String?
 
     @Option(help: "Comma-separated endpoints to export (default: all 15; see `ac-export endpoints`).")

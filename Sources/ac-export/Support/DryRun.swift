@@ -7,7 +7,7 @@ import Logging
 /// run would do at the configured rate. Writes nothing.
 enum DryRun {
     static func report(_ options: ExportOptions, credentials: Credentials, clientConfiguration: ClientConfiguration) async throws -> String {
-        let plans = try ExportRun.plan(options)
+        let plans = try await ExportRun.plan(options, logger: Logger(label: "ac-export.dry-run"))
         let client = ActiveCampaignClient(credentials: credentials, configuration: clientConfiguration, logger: Logger(label: "ac-export.dry-run"))
         var rows: [[String]] = []
         var totalRequests = 0

@@ -88,7 +88,7 @@ import Testing
 
     static var sweep: [(syscall: String, target: Target)] {
         var calls: [(String, Target)] = [("rename", .everywhere), ("unlink", .everywhere), ("fsync", .everywhere), ("mkdir", .everywhere), ("link", .everywhere),
-                                         ("openat", .file(ManifestStore.fileName)), ("write", .file(ManifestStore.fileName + ".tmp"))]
+                                         ("openat", .file(ManifestStore.fileName)), ("write", .file("." + ManifestStore.fileName + ".tmp"))]
         if StressScale.isStress {
             calls += [("read", .file(ManifestStore.fileName)), ("pwrite64", .everywhere), ("ftruncate", .everywhere), ("openat", .everywhere)]
         }
@@ -135,7 +135,7 @@ import Testing
     /// commit behind the manifest); after one more run, every record once, and the tables hold the manifest's files.
     static let killSteps: [(syscall: String, target: Target, step: String)] = [
         ("rename", .everywhere, "a part file (or the manifest) written, about to be renamed into place"),
-        ("openat", .file(ManifestStore.fileName + ".tmp"), "a part file renamed in, the manifest not yet written"),
+        ("openat", .file("." + ManifestStore.fileName + ".tmp"), "a part file renamed in, the manifest not yet written"),
         ("link", .everywhere, "the manifest written, the Delta commit not yet created"),
         ("fsync", .file("contacts/" + DeltaLog.folder), "the Delta commit created, its folder not yet synced"),
         ("openat", .file("contacts/" + DeltaLog.folder + "/." + DeltaCheckpoint.lastCheckpointName + ".tmp"), "a Delta checkpoint written, _last_checkpoint not yet"),

@@ -96,7 +96,7 @@ import Testing
         deadline = ContinuousClock.now + .seconds(10)
         while process.isRunning && ContinuousClock.now < deadline {
             if moment == .writingManifest {
-                if FileManager.default.fileExists(atPath: lake + "/_manifest.json.tmp") || FileManager.default.fileExists(atPath: lake + "/_manifest.json.bak.tmp") { return }
+                if FileManager.default.fileExists(atPath: lake + "/._manifest.json.tmp") || FileManager.default.fileExists(atPath: lake + "/._manifest.json.bak.tmp") { return }
             } else if try Self.moment(in: lake) == moment {
                 return
             }
@@ -108,7 +108,7 @@ import Testing
     /// file the manifest does not list yet.
     static func moment(in lake: String) throws -> Moment {
         let paths = FileManager.default.subpaths(atPath: lake) ?? []
-        if paths.contains(where: { $0.hasSuffix("_manifest.json.tmp") || $0.hasSuffix("_manifest.json.bak.tmp") }) { return .writingManifest }
+        if paths.contains(where: { $0.hasSuffix("._manifest.json.tmp") || $0.hasSuffix("._manifest.json.bak.tmp") }) { return .writingManifest }
         let listed = Set(((try? ManifestStore.read(directory: lake))?.endpoints.values.flatMap(\.files) ?? []).map { Staging.publishedPath($0.path) })
         if paths.contains(where: { path in
             (path as NSString).lastPathComponent.hasPrefix("part-") && path.hasSuffix(".parquet") && !listed.contains(Staging.publishedPath(path))

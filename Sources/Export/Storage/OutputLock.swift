@@ -5,7 +5,7 @@ import Glibc
 
 /// An exclusive lock on an output folder (flock on `OUT/.ac-export.lock`), so two runs never write
 /// the same lake. The kernel releases it when the process dies, so a crash leaves no stale lock.
-final class OutputLock {
+final class OutputLock: LakeLock {
     private let descriptor: Int32
 
     struct Held: ConfigurationProblem, CustomStringConvertible {
@@ -31,6 +31,12 @@ final class OutputLock {
         _ = ftruncate(descriptor, 0)
         _ = pwrite(descriptor, pid, pid.count, 0)
     }
+
+    /// The kernel keeps it for as long as the process lives.
+    func keepAlive() async throws {}
+
+    /// Released when the last reference goes (deinit), which the run's end is.
+    func release() async {}
 
     deinit {
         flock(descriptor, LOCK_UN)

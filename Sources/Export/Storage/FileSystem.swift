@@ -67,12 +67,18 @@ public enum FileSystem {
         guard fsync(fd) == 0 else { throw Failure(operation: "fsync folder", path: path, code: errno) }
     }
 
-    /// Writes `data` to `path` atomically: temporary file, fsync, rename, folder fsync.
+    /// Writes `data` to `path` atomically: hidden temporary file (`.NAME.tmp`, beside it), fsync, rename, folder fsync.
     static func writeAtomically(_ data: Data, to path: String) throws {
-        let temporary = path + ".tmp"
+        let temporary = temporaryPath(for: path)
         try writeDurably(data, to: temporary)
         try rename(temporary, to: path)
         try syncDirectory(parentFolder(of: path))
+    }
+
+    /// The hidden name `writeAtomically` writes `path` under first: no reader's glob, Delta's included, takes it.
+    static func temporaryPath(for path: String) -> String {
+        let folder = parentFolder(of: path)
+        return (folder == "." && !path.hasPrefix("./") ? "" : folder + "/") + "." + (path as NSString).lastPathComponent + ".tmp"
     }
 
     /// Creates or truncates `path`, writes `data` and fsyncs it; a failure removes the file.
