@@ -23,15 +23,17 @@ import Testing
         var description: String { message }
     }
 
-    /// What `engine` reads of each endpoint of `lake`.
-    static func read(_ lake: String, engine: String, endpoints: [String] = []) async throws -> [String: Seen] {
-        let python = engine == "duckdb" ? deltaPython : LakeHarness.python
+    /// What `engine` reads of each endpoint of `lake` (a folder, or s3://… reached with `environment`'s AWS settings).
+    static func read(_ lake: String, engine: String, endpoints: [String] = [], environment extra: [String: String] = [:]) async throws -> [String: Seen] {
+        // DuckDB over S3 needs httpfs, which comes with the delta venv's DuckDB.
+        let python = engine == "duckdb" || (engine == "glob" && lake.hasPrefix("s3://")) ? deltaPython : LakeHarness.python
         try #require(FileManager.default.isExecutableFile(atPath: python), "\(python) is missing: run `make venv`")
         let script = LakeHarness.repositoryRoot.appendingPathComponent("Tests/Interop/check_delta.py").path
         let home = try LakeHarness.temporaryDirectory("duckdb-home")  // DuckDB's extension import needs a writable HOME
         defer { try? FileManager.default.removeItem(atPath: home) }
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = home
+        environment.merge(extra) { _, new in new }
         let (status, output) = try await LakeHarness.run(python, [script, lake, engine] + endpoints, environment: environment)
         // Thrown, not recorded: a caller that expects a table to be unreadable decides what that means.
         guard status == 0 else { throw ReadFailed(message: "\(engine): \(output.suffix(1500))") }
