@@ -312,6 +312,7 @@ public final class S3Client: Sendable {
     /// Sends `request`, retrying transient failures; returns any non-transient answer for the caller to judge.
     func send(_ request: Request) async throws -> Response {
         var failures: [String] = []
+        var everyFailureWasAConnection = true
         for attempt in 1...retryPolicy.maxAttempts {
             try Task.checkCancellation()
             var retryAfter: Duration?
@@ -319,11 +320,12 @@ public final class S3Client: Sendable {
                 let response = try await perform(request)
                 if RetryPolicy.isRetryable(status: response.status) {
                     failures.append("\(response.status) \(response.code ?? "")")
+                    everyFailureWasAConnection = false
                     retryAfter = RetryPolicy.retryAfter(response.headers.first(name: "Retry-After"))
                     if attempt == retryPolicy.maxAttempts {
                         var error = response.error()
                         error.kind = .exhausted
-                        error.message = "\(retryPolicy.maxAttempts) attempts: \(failures.joined(separator: ", "))"
+                        error.message = Self.summary(of: failures)
                         throw error
                     }
                 } else {
@@ -341,13 +343,13 @@ public final class S3Client: Sendable {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                failures.append(Self.transportFailure(error))
+                let (reason, isConnection) = Self.transportFailure(error)
+                failures.append(reason)
+                everyFailureWasAConnection = everyFailureWasAConnection && isConnection
                 if attempt == retryPolicy.maxAttempts {
-                    let unreachable = failures.allSatisfy { $0.hasPrefix("connection") || $0.hasPrefix("the host") }
                     throw S3Error(
-                        kind: unreachable ? .unreachable : .exhausted, request: request.description, status: nil, code: nil,
-                        message: "\(failures.count) attempts to \(settings.baseURL.absoluteString): \(failures.joined(separator: "; "))",
-                        credentialSource: settings.credentials.source)
+                        kind: everyFailureWasAConnection ? .unreachable : .exhausted, request: request.description,
+                        message: "\(settings.baseURL.absoluteString): \(Self.summary(of: failures))", credentialSource: settings.credentials.source)
                 }
             }
             let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: retryAfter)
@@ -357,12 +359,23 @@ public final class S3Client: Sendable {
         preconditionFailure("the loop returns or throws on its last attempt")
     }
 
-    private static func transportFailure(_ error: any Error) -> String {
-        if let client = error as? HTTPClientError {
-            if client == .deadlineExceeded || client == .readTimeout { return "timed out" }
-            if client == .remoteConnectionClosed { return "connection closed by the store" }
+    /// "5 attempts, each: connection refused", or the distinct failures in order with their counts.
+    static func summary(of failures: [String]) -> String {
+        var distinct: [(String, Int)] = []
+        for failure in failures {
+            if let index = distinct.firstIndex(where: { $0.0 == failure }) { distinct[index].1 += 1 } else { distinct.append((failure, 1)) }
         }
-        return "connection: " + ConnectionFailure.reason(error, unresolvedHint: "a typo in AWS_ENDPOINT_URL?")
+        if distinct.count == 1 { return "\(failures.count) attempts, each: \(distinct[0].0)" }
+        return "\(failures.count) attempts: " + distinct.map { $0.1 > 1 ? "\($0.0) (\($0.1)×)" : $0.0 }.joined(separator: "; ")
+    }
+
+    /// A failure before any response, and whether it was one of connecting.
+    private static func transportFailure(_ error: any Error) -> (String, isConnection: Bool) {
+        if let client = error as? HTTPClientError {
+            if client == .deadlineExceeded || client == .readTimeout { return ("timed out", false) }
+            if client == .remoteConnectionClosed { return ("connection closed by the store", false) }
+        }
+        return (ConnectionFailure.reason(error, unresolvedHint: "a typo in AWS_ENDPOINT_URL?"), true)
     }
 
     /// One signed attempt.
