@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(name: "ac-export-fuzz", dependencies: ["ExportFuzzing"], path: "Fuzz/ACExportFuzz"),
         .executableTarget(
             name: "ac-export-bench",
-            dependencies: ["Parquet", "Export", "ActiveCampaignMock"],
+            dependencies: ["Parquet", "Export", "ActiveCampaignMock", "S3", "TestServers"],
             path: "Benchmarks/ACExportBench"
         ),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),

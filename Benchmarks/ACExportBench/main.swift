@@ -13,8 +13,8 @@ var cli = ".build/release/ac-export"
 /// Contacts of the peak-RSS scaling rows (ac-export alone): from 10k to 1M.
 var scaling = [10_000, 1_000_000]
 var soakContacts = 24_000
-/// The sections to run (all by default): writer, convert, run, delta, scaling, soak.
-let allSections = ["writer", "convert", "run", "delta", "scaling", "soak"]
+/// The sections to run (all by default): writer, convert, s3, run, delta, scaling, soak.
+let allSections = ["writer", "convert", "s3", "run", "delta", "scaling", "soak"]
 var sections = Set(allSections)
 /// Keeps the generated datasets and outputs in this folder (for profiling) instead of a temporary one.
 var keepIn: String?
@@ -59,6 +59,16 @@ if sections.contains("convert") {
     convertOurs = convert[0]
 } else if !sections.isDisjoint(with: ["run", "scaling"]) {
     convertOurs = try ConvertBenchmark.ours(contacts: contacts, directory: directory, cli: cli)
+}
+
+if sections.contains("s3") {
+    let s3 = try await ObjectStoreBenchmark(contacts: contacts, directory: directory, cli: cli, repeats: repeats).run()
+    BenchTable.print("convert: \(contacts) contacts into a folder and into s3:// on SeaweedFS (loopback, sharing the 2 cores)", s3) { row in
+        row.name == s3[0].name ? nil : s3[0]
+    }
+    if s3.count == 2 {
+        print(String(format: "\ns3:// throughput = %.2f× the folder's; peak RSS %.0f MiB", s3[1].recordsPerSecond / s3[0].recordsPerSecond, Double(s3[1].peakRSS ?? 0) / 1_048_576))
+    }
 }
 
 let runner = RunBenchmark(cli: cli, directory: directory)

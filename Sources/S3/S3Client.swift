@@ -14,7 +14,6 @@ public final class S3Client: Sendable {
     public let settings: S3Settings
     let httpClient: HTTPClient
     let retryPolicy: RetryPolicy
-    let requestTimeout: Duration
     let logger: Logger
 
     /// Bodies read into memory at most this large (listings, manifests, logs, Parquet files read back).
@@ -22,15 +21,14 @@ public final class S3Client: Sendable {
 
     public init(
         settings: S3Settings, retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 5, backoffBase: .milliseconds(200), backoffCap: .seconds(5)),
-        requestTimeout: Duration = .seconds(30), logger: Logger = Logger(label: "ac-export.s3")
+        logger: Logger = Logger(label: "ac-export.s3")
     ) {
         self.settings = settings
         self.retryPolicy = retryPolicy
-        self.requestTimeout = requestTimeout
         self.logger = logger
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
-        configuration.timeout = .init(connect: .seconds(5), read: TimeAmount(requestTimeout))
+        configuration.timeout = .init(connect: .seconds(5), read: TimeAmount(settings.requestTimeout))
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
         // A refused connection fails its attempt at once, for `send`'s retry policy to judge, instead of the pool
         // trying again until the deadline.
@@ -156,8 +154,6 @@ public final class S3Client: Sendable {
         public var uploadID: String
     }
 
-    /// Parts of this size (S3's minimum is 5 MiB for every part but the last).
-    public static let partSize = 8 << 20
     /// Parts uploaded at once: memory is about this many parts.
     public static let partsInFlight = 2
 
@@ -167,20 +163,20 @@ public final class S3Client: Sendable {
     public func upload(file path: String, bucket: String, key: String, condition: WriteCondition = .none) async throws -> String {
         let file = try LocalFile(path: path)
         defer { file.close() }
-        if file.size <= Int64(Self.partSize) {
+        if file.size <= Int64(settings.partSize) {
             return try await put(bucket: bucket, key: key, bytes: file.read(offset: 0, count: Int(file.size)), condition: condition)
         }
         let upload = try await createUpload(bucket: bucket, key: key)
         do {
-            let partCount = Int((file.size + Int64(Self.partSize) - 1) / Int64(Self.partSize))
+            let partCount = Int((file.size + Int64(settings.partSize) - 1) / Int64(settings.partSize))
             var etags = [String](repeating: "", count: partCount)
             try await withThrowingTaskGroup(of: (Int, String).self) { group in
                 var next = 0
                 func startNext() throws {
                     guard next < partCount else { return }
                     let number = next + 1
-                    let offset = Int64(next) * Int64(Self.partSize)
-                    let bytes = try file.read(offset: offset, count: Int(min(Int64(Self.partSize), file.size - offset)))
+                    let offset = Int64(next) * Int64(settings.partSize)
+                    let bytes = try file.read(offset: offset, count: Int(min(Int64(settings.partSize), file.size - offset)))
                     next += 1
                     group.addTask { (number, try await self.uploadPart(upload, bucket: bucket, number: number, bytes: bytes)) }
                 }
@@ -191,7 +187,7 @@ public final class S3Client: Sendable {
                 }
             }
             try Task.checkCancellation()
-            return try await completeUpload(upload, bucket: bucket, etags: etags, condition: condition)
+            return try await completeUpload(upload, bucket: bucket, etags: etags, condition: condition, size: file.size)
         } catch {
             // An unfinished upload is invisible but billed: it goes now, and the next run aborts any a kill left.
             try? await abortUpload(upload, bucket: bucket)
@@ -219,14 +215,21 @@ public final class S3Client: Sendable {
         return etag
     }
 
-    func completeUpload(_ upload: Upload, bucket: String, etags: [String], condition: WriteCondition) async throws -> String {
+    /// Completes `upload`, whose parts make `size` bytes.
+    func completeUpload(_ upload: Upload, bucket: String, etags: [String], condition: WriteCondition, size: Int64) async throws -> String {
         let parts = etags.enumerated().map { "<Part><PartNumber>\($0.offset + 1)</PartNumber><ETag>\"\($0.element)\"</ETag></Part>" }.joined()
         let body = Array("<CompleteMultipartUpload>\(parts)</CompleteMultipartUpload>".utf8)
         var request = Request(
             method: .POST, bucket: bucket, key: upload.key, query: [("uploadId", upload.uploadID)], headers: condition.headers, body: body)
         request.payloadHash = SignatureV4.hexSHA256(body)
-        request.condition = condition
         let response = try await send(request)
+        // A retry after a completion whose answer was lost finds the upload gone (or, with If-None-Match, the key
+        // taken): the object of exactly this size under this run's unique key is that completion's.
+        if response.attempts > 1, [409, 412].contains(response.status) || response.code == "NoSuchUpload",
+            let object = try await head(bucket: bucket, key: upload.key), object.size == size
+        {
+            return object.etag
+        }
         try response.check(200)
         let root = XMLElement.parse(response.body)
         if let root, root.name == "Error" { throw response.error(code: root.value("Code"), message: root.value("Message")) }
@@ -280,6 +283,8 @@ public final class S3Client: Sendable {
         var headers: HTTPHeaders
         var body: [UInt8]
         var credentialSource: String
+        /// Attempts `send` made: an answer after a retry may be about the lost attempt's own effect.
+        var attempts = 1
         /// The error document's `Code`, when the body is one.
         var code: String? { XMLElement.parse(body).flatMap { $0.name == "Error" ? $0.value("Code") : nil } }
         var etag: String? { headers.first(name: "etag").map(S3Client.unquoted) }
@@ -336,6 +341,8 @@ public final class S3Client: Sendable {
                     {
                         return Response(request: response.request, status: 200, headers: ["etag": current.etag], body: [], credentialSource: response.credentialSource)
                     }
+                    var response = response
+                    response.attempts = attempt
                     return response
                 }
             } catch let error as S3Error {
@@ -385,7 +392,7 @@ public final class S3Client: Sendable {
         http.method = request.method
         for (name, value) in headers { http.headers.add(name: name, value: value) }
         if let body = request.body { http.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await httpClient.execute(http, deadline: .now() + TimeAmount(requestTimeout))
+        let response = try await httpClient.execute(http, deadline: .now() + TimeAmount(settings.requestTimeout))
         var body = try await response.body.collect(upTo: Self.maximumBodyBytes)
         return Response(
             request: request.description, status: Int(response.status.code), headers: response.headers,

@@ -25,6 +25,12 @@ public struct S3Settings: Sendable {
     /// nil: AWS itself (`https://s3.REGION.amazonaws.com`).
     public var endpoint: Sourced<URL>?
     public var addressingStyle: Sourced<AddressingStyle>
+    /// Multipart uploads' part size (S3's minimum is 5 MiB for every part but the last); a smaller file goes in one PUT.
+    public var partSize = 8 << 20
+    /// One request's limit, its whole body included, before it is retried.
+    public var requestTimeout: Duration = .seconds(30)
+
+    public static let minimumPartSize = 5 << 20
 
     public init(credentials: Sourced<S3Credentials>, region: Sourced<String>, endpoint: Sourced<URL>?, addressingStyle: Sourced<AddressingStyle>) {
         self.credentials = credentials

@@ -107,7 +107,7 @@ struct S3ClientTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("s3-upload-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         var generator = SystemRandomNumberGenerator()
-        let words = (0..<((S3Client.partSize * 2 + 12_345) / 8)).map { _ in generator.next() as UInt64 }
+        let words = (0..<((client.settings.partSize * 2 + 12_345) / 8)).map { _ in generator.next() as UInt64 }
         let bytes = words.withUnsafeBytes { Array($0) }
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         try await client.upload(file: path, bucket: bucket, key: "big/file.parquet", condition: .ifNoneMatch)

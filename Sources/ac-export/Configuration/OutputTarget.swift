@@ -11,8 +11,16 @@ struct ObjectStoreOptions: ParsableArguments {
     @Option(help: "Seconds an S3 lake's run lock holds without renewal (renewed every quarter of it): a killed run's lock is taken over after this.")
     var s3LockTtl: Int = 120
 
+    @Option(help: "MiB per part of a multipart upload (at least 5); smaller files go up in one request.")
+    var s3PartSize: Int = 8
+
+    @Option(help: "Seconds one S3 request (its whole body included) may take before it is retried.")
+    var s3RequestTimeout: Double = 30
+
     func validate() throws {
         guard s3LockTtl >= 4 else { throw ValidationError("--s3-lock-ttl must be at least 4 seconds") }
+        guard s3PartSize << 20 >= S3Settings.minimumPartSize else { throw ValidationError("--s3-part-size must be at least 5 (MiB): S3's smallest part") }
+        guard s3RequestTimeout > 0 else { throw ValidationError("--s3-request-timeout must be positive") }
     }
 }
 
@@ -26,7 +34,10 @@ enum OutputTarget {
         let target: LakeTarget
         do {
             target = try LakeTarget.parse(out) {
-                try S3Settings.resolve(environment: environment, home: environment["HOME"], addressingStyle: objectStore.s3AddressingStyle)
+                var settings = try S3Settings.resolve(environment: environment, home: environment["HOME"], addressingStyle: objectStore.s3AddressingStyle)
+                settings.partSize = objectStore.s3PartSize << 20
+                settings.requestTimeout = .milliseconds(Int64(objectStore.s3RequestTimeout * 1000))
+                return settings
             }
         } catch let problem as S3Settings.Problem {
             throw UsageError(description: "\(option) \(out): \(problem); nothing was written")
