@@ -19,8 +19,12 @@ import JSON
     }
 
     func export(_ baseURL: String, _ mock: MockConfiguration, to lake: String, endpoints: [Endpoint] = Endpoint.all, startedAt: Date = Date()) async throws -> ExportSummary {
+        try await export(baseURL, mock, to: .folder(lake), endpoints: endpoints, startedAt: startedAt)
+    }
+
+    func export(_ baseURL: String, _ mock: MockConfiguration, to target: LakeTarget, endpoints: [Endpoint] = Endpoint.all, startedAt: Date = Date()) async throws -> ExportSummary {
         let client = ActiveCampaignClient(credentials: try Credentials(apiKey: mock.apiKey, baseURL: baseURL), configuration: Self.fastClient, logger: logger)
-        var options = ExportOptions(outputDirectory: lake, endpoints: endpoints, anchorDate: Date(timeIntervalSince1970: 0))
+        var options = ExportOptions(target: target, endpoints: endpoints, anchorDate: Date(timeIntervalSince1970: 0))
         options.startedAt = startedAt
         do {
             let summary = try await ExportRun.run(options, source: APIRecordSource(client: client), logger: logger)

@@ -22,21 +22,8 @@ import Glibc
         return environment
     }
 
-    static func seaweedWithBucket() async throws -> SeaweedServer {
-        let server = try SeaweedServer()
-        let client = S3Client(settings: ObjectStorageTests.settings(server))
-        do {
-            try await client.createBucket(ObjectStorageTests.bucket)
-            try await client.shutdown()
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        return server
-    }
-
     @Test func aSecondRunIsRefusedWhileTheFirstHoldsTheLockAndAKilledRunsLockIsTakenOver() async throws {
-        let server = try await Self.seaweedWithBucket()
+        let server = try await ObjectStorageTests.seaweedWithBucket()
         defer { server.stop() }
         let home = try LakeHarness.temporaryDirectory("home")
         defer { try? FileManager.default.removeItem(atPath: home) }
@@ -88,7 +75,7 @@ import Glibc
     }
 
     @Test func aWrongSecretAnUnknownBucketAndAnUnreachableStoreAreNamedWithinSeconds() async throws {
-        let server = try await Self.seaweedWithBucket()
+        let server = try await ObjectStorageTests.seaweedWithBucket()
         defer { server.stop() }
         let home = try LakeHarness.temporaryDirectory("home")
         defer { try? FileManager.default.removeItem(atPath: home) }
@@ -128,6 +115,29 @@ import Glibc
         #expect(status == 2, "\(output)")
         #expect(output.contains("no S3 credentials") && output.contains("AWS_ACCESS_KEY_ID"), "\(output)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: home).isEmpty, "a folder was made for a URL")
+    }
+
+    /// `convert` writes to S3 as `run` does, and the replication YAML's `target:` takes an s3:// prefix as `--out` does.
+    @Test func convertAndTheReplicationFilesTargetWriteToS3() async throws {
+        let server = try await ObjectStorageTests.seaweedWithBucket()
+        defer { server.stop() }
+        let home = try LakeHarness.temporaryDirectory("home")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let records = (1...3).map { #"{"id":"\#($0)","tag":"tag \#($0)","tagType":"contact","cdate":"2026-11-0\#($0)T10:00:00-06:00"}"# }
+        try records.joined(separator: "\n").write(toFile: home + "/tags.ndjson", atomically: true, encoding: .utf8)
+        let environment = Self.environment(server, baseURL: nil, home: home)
+        let (status, output) = try await LakeHarness.run(
+            LakeHarness.cli, ["convert", "--endpoint", "tags", "--out", "s3://lake/converted", home + "/tags.ndjson"], environment: environment, in: home)
+        #expect(status == 0, "\(output)")
+        let seen = try await DeltaLakeTests.read("s3://lake/converted", engine: "deltalake", environment: server.environment)
+        #expect(seen["tags"]?.rows == 3, "\(seen)")
+        try "source: { base_url: https://acme.api-us1.com, api_key: yaml-key }\ntarget: s3://lake/from-yaml\n"
+            .write(toFile: home + "/replication.yaml", atomically: true, encoding: .utf8)
+        let (shown, text) = try await LakeHarness.run(
+            LakeHarness.cli, ["config", "show", "--config", home + "/replication.yaml"], environment: environment, in: home)
+        #expect(shown == 0, "\(text)")
+        #expect(text.contains("s3://lake/from-yaml") && text.contains("s3_key") && text.contains(server.accessKey), "\(text)")
+        #expect(!text.contains(server.secretKey))
     }
 
     @Test func configShowSaysWhereEachS3SettingCameFromWithTheSecretMasked() async throws {

@@ -2,7 +2,6 @@ import ActiveCampaign
 import ActiveCampaignMock
 @testable import Export
 import Foundation
-import Logging
 import S3
 import TestServers
 import Testing
@@ -11,7 +10,6 @@ import Testing
 /// pipeline as a folder and read by pyarrow, deltalake, polars and DuckDB (delta_scan and the README's glob, over
 /// httpfs). docs/object-storage.md.
 @Suite(.serialized) struct ObjectStorageTests {
-    let logger = Logger(label: "test")
     static let bucket = "lake"
     /// The run's own columns differ between two runs of the same data.
     static let runColumns = ["CHECK_EXCLUDE": "\(SchemaTracker.runIDColumn),\(SchemaTracker.extractedAtColumn)"]
@@ -25,38 +23,29 @@ import Testing
         func start() async throws -> any S3TestServer {
             switch self {
             case .seaweed:
-                let server = try SeaweedServer()
-                let client = S3Client(settings: ObjectStorageTests.settings(server))
-                do {
-                    try await client.createBucket(ObjectStorageTests.bucket)
-                    try await client.shutdown()
-                } catch {
-                    try? await client.shutdown()
-                    throw error
-                }
-                return server
+                return try await ObjectStorageTests.seaweedWithBucket()
             case .moto:
                 return try MotoServer(bucket: ObjectStorageTests.bucket, checkingSignatures: false)
             }
         }
     }
 
-    static func settings(_ server: any S3TestServer) -> S3Settings {
-        S3Settings(credentials: S3Credentials(accessKeyID: server.accessKey, secretAccessKey: server.secretKey), region: "us-east-1", endpoint: URL(string: server.endpoint))
-    }
-
-    func export(_ baseURL: String, _ mock: MockConfiguration, to target: LakeTarget, startedAt: Date) async throws -> ExportSummary {
-        let client = ActiveCampaignClient(credentials: try Credentials(apiKey: mock.apiKey, baseURL: baseURL), configuration: EndToEndTests.fastClient, logger: logger)
-        var options = ExportOptions(target: target, endpoints: Endpoint.all, anchorDate: Date(timeIntervalSince1970: 0))
-        options.startedAt = startedAt
+    /// SeaweedFS with the bucket made.
+    static func seaweedWithBucket() async throws -> SeaweedServer {
+        let server = try SeaweedServer()
+        let client = S3Client(settings: settings(server))
         do {
-            let summary = try await ExportRun.run(options, source: APIRecordSource(client: client), logger: logger)
+            try await client.createBucket(bucket)
             try await client.shutdown()
-            return summary
         } catch {
             try? await client.shutdown()
             throw error
         }
+        return server
+    }
+
+    static func settings(_ server: any S3TestServer) -> S3Settings {
+        S3Settings(credentials: S3Credentials(accessKeyID: server.accessKey, secretAccessKey: server.secretKey), region: "us-east-1", endpoint: URL(string: server.endpoint))
     }
 
     /// Two runs of the same data (the second replaces every same-day snapshot), into a folder and into a prefix: every
@@ -73,7 +62,7 @@ import Testing
         try await withMockServer(mock) { baseURL, mockServer in
             for (index, startedAt) in [mock.now.addingTimeInterval(-3_600), mock.now.addingTimeInterval(1)].enumerated() {
                 for target in [LakeTarget.folder(folder), .s3(location, Self.settings(server))] {
-                    let summary = try await export(baseURL, mock, to: target, startedAt: startedAt)
+                    let summary = try await EndToEndTests().export(baseURL, mock, to: target, startedAt: startedAt)
                     #expect(summary.succeeded, "run \(index + 1) into \(target): \(summary.results.filter { $0.status != .succeeded }.map { "\($0.endpoint): \($0.error ?? "")" })")
                 }
             }

@@ -25,15 +25,7 @@ public final class FaultProxy: @unchecked Sendable {
             Loopback.repositoryRoot.appendingPathComponent("Tests/Interop/s3_fault_proxy.py").path, String(port), String(upstreamPort), rulesFile, logFile,
         ]
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while !Loopback.answersHTTP(port: port) {
-            guard process.isRunning, Date() < deadline else {
-                kill(process.processIdentifier, SIGKILL)
-                throw Missing(description: "the fault proxy did not start on 127.0.0.1:\(port)")
-            }
-            usleep(50_000)
-        }
+        try Loopback.start(process, answeringOn: port, name: "the fault proxy")
     }
 
     /// One fault: which requests (method, a regex on path and query, a header they carry, the n-th matching ones)
@@ -84,9 +76,7 @@ public final class FaultProxy: @unchecked Sendable {
     }
 
     public func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        Loopback.stop(process)
     }
 
     deinit {

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// moto's S3 in server mode (`moto_server` from the venv) on 127.0.0.1: a second S3 implementation. With
 /// `checkingSignatures`, its first five requests are the readiness probe (`Loopback.answersHTTP`) and the making of an
@@ -28,15 +25,7 @@ public final class MotoServer: S3TestServer, @unchecked Sendable {
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while !Loopback.answersHTTP(port: port) {
-            guard process.isRunning, Date() < deadline else {
-                kill(process.processIdentifier, SIGKILL)
-                throw Missing(description: "moto_server did not start on 127.0.0.1:\(port)")
-            }
-            usleep(100_000)
-        }
+        try Loopback.start(process, answeringOn: port, name: "moto_server")
         let setup = Process()
         setup.executableURL = URL(fileURLWithPath: Loopback.python)
         setup.arguments = [Loopback.repositoryRoot.appendingPathComponent("Tests/Interop/moto_setup.py").path, "http://127.0.0.1:\(port)", bucket]
@@ -49,7 +38,7 @@ public final class MotoServer: S3TestServer, @unchecked Sendable {
         guard setup.terminationStatus == 0, let keys = try? JSONSerialization.jsonObject(with: data) as? [String: String],
             let access = keys["accessKey"], let secret = keys["secretKey"]
         else {
-            kill(process.processIdentifier, SIGKILL)
+            Loopback.stop(process)
             throw Missing(description: "moto_setup.py failed: \(String(decoding: data, as: UTF8.self))")
         }
         accessKey = access
@@ -57,9 +46,7 @@ public final class MotoServer: S3TestServer, @unchecked Sendable {
     }
 
     public func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        Loopback.stop(process)
     }
 
     deinit { stop() }

