@@ -74,6 +74,49 @@ import Glibc
         }
     }
 
+    /// Ctrl-C on an S3 run: the run stops, records itself as cancelled in the manifest and releases its lock, so that
+    /// the next run starts at once (the lock's requests are not cancelled with the run's).
+    @Test func ctrlCStopsAnS3RunWhichRecordsItselfAndReleasesItsLock() async throws {
+        let server = try await ObjectStorageTests.seaweedWithBucket()
+        defer { server.stop() }
+        let home = try LakeHarness.temporaryDirectory("home")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let client = S3Client(settings: ObjectStorageTests.settings(server))
+        do {
+            try await withMockServer(MockConfiguration(seed: 6, contacts: 3000, deals: 300, latency: .milliseconds(100))) { baseURL, _ in
+                let run = Process()
+                run.executableURL = URL(fileURLWithPath: LakeHarness.cli)
+                run.arguments = ["run", "--out", "s3://lake/interrupted", "--rate-limit", "20", "-q"]
+                run.environment = Self.environment(server, baseURL: baseURL, home: home)
+                run.standardOutput = FileHandle.nullDevice
+                run.standardError = FileHandle.nullDevice
+                try run.run()
+                let deadline = Date().addingTimeInterval(30)
+                while try await client.head(bucket: ObjectStorageTests.bucket, key: "interrupted/" + S3LakeLock.name) == nil {
+                    try #require(Date() < deadline && run.isRunning, "the run never took the lock")
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                try await Task.sleep(for: .seconds(1))
+                kill(run.processIdentifier, SIGINT)
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    DispatchQueue.global().async {
+                        run.waitUntilExit()
+                        continuation.resume()
+                    }
+                }
+                #expect(run.terminationStatus == 1, "a cancelled run exits 1")
+            }
+            #expect(try await client.head(bucket: ObjectStorageTests.bucket, key: "interrupted/" + S3LakeLock.name) == nil, "the lock outlived the cancelled run")
+            let manifest = try ManifestStore.decode(
+                try await client.get(bucket: ObjectStorageTests.bucket, key: "interrupted/" + ManifestStore.fileName).map { Data($0.bytes) }, path: "manifest")
+            #expect(manifest.runs.last?.status == "cancelled", "\(String(describing: manifest.runs.last))")
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
     @Test func aWrongSecretAnUnknownBucketAndAnUnreachableStoreAreNamedWithinSeconds() async throws {
         let server = try await ObjectStorageTests.seaweedWithBucket()
         defer { server.stop() }

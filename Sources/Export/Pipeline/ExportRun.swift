@@ -88,13 +88,19 @@ public enum ExportRun {
                 let summary = try await whileKeepingAlive(lock) {
                     try await run(options, runID: runID, storage: storage, source: source, logger: logger)
                 }
-                await lock.release()
+                try? await evenIfCancelled { await lock.release() }
                 return summary
             } catch {
-                await lock.release()
+                try? await evenIfCancelled { await lock.release() }
                 throw error
             }
         }
+    }
+
+    /// Runs `body` to its end even when the run was cancelled (Ctrl-C): the run's record and the lock's release are
+    /// what tells the next run how this one ended, and a remote store's requests would otherwise be cancelled too.
+    private static func evenIfCancelled(_ body: @escaping @Sendable () async throws -> Void) async throws {
+        try await Task { try await body() }.value
     }
 
     /// Runs `body` while `lock.keepAlive` renews the lock; a lost lock cancels `body` and is the error.
@@ -181,7 +187,7 @@ public enum ExportRun {
         }
         let ordered = options.endpoints.compactMap { e in results.first { $0.endpoint == e.name } }
         let summary = ExportSummary(runID: runID, results: ordered, requests: source.requestStatistics)
-        try await store.update { m in
+        try await evenIfCancelled { try await store.update { m in
             guard let index = m.runs.firstIndex(where: { $0.id == runID }) else { return }
             m.runs[index].finishedAt = Date()
             m.runs[index].requests = summary.requests?.requests
@@ -193,7 +199,7 @@ public enum ExportRun {
                     status: r.status.rawValue, rows: r.rows, files: r.files, bytes: r.bytes, error: r.error,
                     requests: r.requests?.requests, retries: r.requests?.retries, rateLimited: r.requests?.rateLimited)
             }
-        }
+        } }
         logger.notice(
             "run finished",
             metadata: [

@@ -79,19 +79,23 @@ final class S3LakeLock: LakeLock {
         }
     }
 
+    /// Renews the lease every quarter of it until cancelled (the run ended: returns), or throws `Lost`.
     func keepAlive() async throws {
         let interval = storage.lockTTL / 4
         while true {
-            try await Task.sleep(for: interval)
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
             let lease = try Self.lease(runID: runID, ttl: storage.lockTTL)
             do {
                 let next = try await storage.write(lease, to: Self.name, replacing: .version(etag.withLock { $0 }))
                 etag.withLock { $0 = next ?? "" }
             } catch is WriteConflict {
                 throw Lost(location: storage.location, reason: "another run replaced the lock object")
-            } catch is CancellationError {
-                throw CancellationError()
             } catch {
+                if Task.isCancelled { return }
                 // A failed renewal is retried at the next interval; the lease has three more intervals to run.
                 storage.logger.warning("the run lock could not be renewed; trying again", metadata: ["lake": "\(storage.location)", "error": "\(error)"])
             }
