@@ -189,8 +189,9 @@ public final class S3Client: Sendable {
             try Task.checkCancellation()
             return try await completeUpload(upload, bucket: bucket, etags: etags, condition: condition, size: file.size)
         } catch {
-            // An unfinished upload is invisible but billed: it goes now, and the next run aborts any a kill left.
-            try? await abortUpload(upload, bucket: bucket)
+            // An unfinished upload is invisible but billed: it goes now (even on Ctrl-C, whose cancellation would cancel
+            // the abort request too), and the next run aborts any a kill left.
+            await Task { try? await self.abortUpload(upload, bucket: bucket) }.value
             throw error
         }
     }
@@ -305,7 +306,8 @@ public final class S3Client: Sendable {
             case (_, "InvalidAccessKeyId"): kind = .invalidAccessKey
             case (_, "SignatureDoesNotMatch"): kind = .signatureMismatch
             case (_, "RequestTimeTooSkewed"): kind = .clockSkew
-            case (301, _), (_, "PermanentRedirect"), (_, "AuthorizationHeaderMalformed"), (_, "IllegalLocationConstraintException"):
+            case (301, _), (_, "PermanentRedirect"), (_, "AuthorizationHeaderMalformed"), (_, "IllegalLocationConstraintException"),
+                (400, _) where headers.first(name: "x-amz-bucket-region") != nil:
                 kind = .wrongRegion(headers.first(name: "x-amz-bucket-region") ?? document?.value("Region"))
             case (403, _): kind = .accessDenied
             default: kind = .other
@@ -406,14 +408,15 @@ public final class S3Client: Sendable {
         var host = base.host ?? ""
         let defaultPort = scheme == "https" ? 443 : 80
         var path = base.path.hasSuffix("/") ? String(base.path.dropLast()) : base.path
-        if settings.usesPathStyle {
+        let pathStyle = settings.usesPathStyle(bucket: request.bucket)
+        if pathStyle {
             path += "/" + request.bucket
         } else {
             host = request.bucket + "." + host
         }
         // A bucket's own requests (listings, deletes) name it without a trailing slash in path style, as the SDKs do:
         // some stores (moto) sign the path as received and would not match "/bucket/".
-        if !(settings.usesPathStyle && request.key.isEmpty) { path += "/" + request.key }
+        if !(pathStyle && request.key.isEmpty) { path += "/" + request.key }
         let hostHeader = base.port.map { $0 == defaultPort ? host : "\(host):\($0)" } ?? host
         let encodedQuery = request.query.map { SignatureV4.uriEncode($0.0, keepSlash: false) + "=" + SignatureV4.uriEncode($0.1, keepSlash: false) }
             .joined(separator: "&")

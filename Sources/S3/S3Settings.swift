@@ -21,6 +21,8 @@ public struct S3Settings: Sendable {
     }
 
     public var credentials: Sourced<S3Credentials>
+    /// Where the session token came from ("none" without one).
+    public var sessionTokenSource = "none"
     public var region: Sourced<String>
     /// nil: AWS itself (`https://s3.REGION.amazonaws.com`).
     public var endpoint: Sourced<URL>?
@@ -46,11 +48,15 @@ public struct S3Settings: Sendable {
     }
 
     /// Path-style requests: asked for, or a custom endpoint whose host cannot take bucket names as subdomains.
-    public var usesPathStyle: Bool {
+    public var usesPathStyle: Bool { usesPathStyle(bucket: "") }
+
+    /// In `auto`, a bucket name with dots is addressed by path too, as the SDKs do: `my.bucket.s3.amazonaws.com` would
+    /// not match the store's TLS certificate.
+    public func usesPathStyle(bucket: String) -> Bool {
         switch addressingStyle.value {
         case .path: return true
         case .virtual: return false
-        case .auto: return endpoint != nil
+        case .auto: return endpoint != nil || bucket.contains(".")
         }
     }
 
@@ -108,8 +114,10 @@ public struct S3Settings: Sendable {
         }
         let credentials = S3Credentials(accessKeyID: keyID.value, secretAccessKey: secret.value, sessionToken: token?.value)
         let source = keyID.source == secret.source ? keyID.source : "\(keyID.source), \(secret.source)"
-        return S3Settings(
+        var settings = S3Settings(
             credentials: Sourced(value: credentials, source: source), region: region, endpoint: endpoint, addressingStyle: style)
+        settings.sessionTokenSource = token?.source ?? "none"
+        return settings
     }
 }
 

@@ -55,7 +55,7 @@ actor DeltaTables {
         } else {
             log = try await DeltaLog.read(table: table, appID: Self.appID(endpoint), storage: storage)
         }
-        let visible = try await visibleFiles(of: state, endpoint: endpoint, log: log)
+        let visible = try await visibleFiles(of: state, endpoint: endpoint, log: log, checkingEveryFile: step == "reconcile")
         guard let plan = DeltaCommitPlan.make(log: log, endpoint: endpoint, state: state, visible: visible) else {
             logs[endpoint] = log
             try? await removePendingNames(table: table, keeping: log)
@@ -114,18 +114,27 @@ actor DeltaTables {
     }
 
     /// The manifest's files as the table should name them (table-relative): published files where they are; files the
-    /// manifest lists under their published path but that are still staged, under a `_pending` name made now. A file the
-    /// table holds already is not looked up again.
-    private func visibleFiles(of state: EndpointState, endpoint: String, log: DeltaLog.State) async throws -> [String] {
+    /// manifest lists under their published path but that are still staged, under a `_pending` name made now. Between a
+    /// run's own commits a file the table holds already is not looked up again; `checkingEveryFile` (the reconcile at
+    /// the start of a run) looks every file up in one listing, so that a table naming a file that is gone is repaired.
+    private func visibleFiles(of state: EndpointState, endpoint: String, log: DeltaLog.State, checkingEveryFile: Bool) async throws -> [String] {
         let prefix = endpoint + "/"
+        let listed: Set<String>? = checkingEveryFile
+            ? Set(try await storage.list(under: endpoint).map(\.path) + storage.list(under: Staging.folder + "/" + endpoint).map(\.path))
+            : nil
+        let storage = storage
+        @Sendable func exists(_ path: String) async throws -> Bool {
+            if let listed { return listed.contains(path) }
+            return try await storage.exists(path)
+        }
         var visible: [String] = []
         for path in state.files.map(\.path) where !Staging.isStaged(path) {
             let relative = String(path.dropFirst(prefix.count))
-            var present = log.files[relative] != nil
-            if !present { present = try await storage.exists(path) }
+            var present = listed == nil && log.files[relative] != nil
+            if !present { present = try await exists(path) }
             if present {
                 visible.append(relative)
-            } else if try await storage.exists(Staging.stagedPath(path)) {
+            } else if try await exists(Staging.stagedPath(path)) {
                 let pending = Self.pendingFolder + "/" + relative
                 try await storage.duplicate(Staging.stagedPath(path), to: prefix + pending)
                 visible.append(pending)

@@ -28,8 +28,10 @@ struct SnapshotSwap {
                 published.append(path)
             }
         } catch {
-            for path in published.reversed() { try? await storage.move(Staging.publishedPath(path), to: Staging.stagedPath(path)) }
-            for path in movedAside.reversed() { try? await storage.move(Staging.stagedPath(path), to: path) }
+            try? await evenIfCancelled { [storage, published, movedAside] in
+                for path in published.reversed() { try? await storage.move(Staging.publishedPath(path), to: Staging.stagedPath(path)) }
+                for path in movedAside.reversed() { try? await storage.move(Staging.stagedPath(path), to: path) }
+            }
             throw error
         }
         for path in replaced {

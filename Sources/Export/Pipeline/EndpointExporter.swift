@@ -322,7 +322,9 @@ final class EndpointExporter {
             }
         } catch {
             // Unlisted, the file is debris: out of the readers' view now rather than at the next run.
-            if !Staging.isStaged(file.path) { try? await Staging.withdraw(file.path, in: context.storage) }
+            if !Staging.isStaged(file.path) {
+                try? await evenIfCancelled { [storage = context.storage] in try await Staging.withdraw(file.path, in: storage) }
+            }
             throw error
         }
         maxCursor = newMaxCursor
@@ -401,10 +403,12 @@ final class EndpointExporter {
         do {
             try await SnapshotSwap(storage: context.storage, replaced: replaced, staged: staged, logger: logger).run()
         } catch {
-            for path in withdrawing { try? await Staging.withdraw(path, in: context.storage) }
+            for path in withdrawing {
+                try? await evenIfCancelled { [storage = context.storage] in try await Staging.withdraw(path, in: storage) }
+            }
             let restored: Bool
             do {
-                try await manifest.update { [endpoint] m in m.endpoints[endpoint] = previousState }
+                try await evenIfCancelled { [manifest, endpoint] in try await manifest.update { m in m.endpoints[endpoint] = previousState } }
                 restored = true
             } catch {
                 restored = false

@@ -86,7 +86,7 @@ public enum ExportRun {
             let lock = try await storage.lock(runID: runID)
             do {
                 let summary = try await whileKeepingAlive(lock) {
-                    try await run(options, runID: runID, storage: storage, source: source, logger: logger)
+                    try await run(options, runID: runID, lock: lock, storage: storage, source: source, logger: logger)
                 }
                 try? await evenIfCancelled { await lock.release() }
                 return summary
@@ -95,12 +95,6 @@ public enum ExportRun {
                 throw error
             }
         }
-    }
-
-    /// Runs `body` to its end even when the run was cancelled (Ctrl-C): the run's record and the lock's release are
-    /// what tells the next run how this one ended, and a remote store's requests would otherwise be cancelled too.
-    private static func evenIfCancelled(_ body: @escaping @Sendable () async throws -> Void) async throws {
-        try await Task { try await body() }.value
     }
 
     /// Runs `body` while `lock.keepAlive` renews the lock; a lost lock cancels `body` and is the error.
@@ -121,14 +115,19 @@ public enum ExportRun {
     }
 
     private static func run<Source: RecordSource>(
-        _ options: ExportOptions, runID: String, storage: any LakeStorage, source: Source, logger: Logger
+        _ options: ExportOptions, runID: String, lock: any LakeLock, storage: any LakeStorage, source: Source, logger: Logger
     ) async throws -> ExportSummary {
         let store = try await ManifestStore(storage: storage)
+        if lock.tookOver {
+            // The run whose lease ran out may still be alive: replacing the manifest (If-Match) fences it off before
+            // anything of the lake is judged or removed; its next manifest write fails instead of committing.
+            try await store.update { _ in }
+        }
         let abandoned = try await storage.removeAbandonedUploads()
         if abandoned > 0 {
             logger.notice("aborted unfinished uploads of an interrupted run", metadata: ["count": .stringConvertible(abandoned)])
         }
-        let debrisFiles = try await checkLakeBeforeWriting(storage: storage, manifest: await store.manifest, options: options, locked: true)
+        let lake = try await checkLakeBeforeWriting(storage: storage, manifest: await store.manifest, options: options, locked: true)
         let startMicros = Int64((options.startedAt.timeIntervalSince1970 * 1_000_000).rounded())
         let date = UTCTimestamp.date(days: Int64((options.startedAt.timeIntervalSince1970 / 86_400).rounded(.down)))
         // Each endpoint's Delta table catches up with the manifest: after a kill between a manifest write and its Delta
@@ -148,7 +147,7 @@ public enum ExportRun {
             }
         }
         await reconcile(await store.manifest)
-        try await removeDebris(debrisFiles, in: storage, manifest: store.manifest, logger: logger)
+        try await removeDebris(lake, in: storage, manifest: store.manifest, logger: logger)
         try await store.update { [account = options.account] m in
             m.account = m.account ?? account
             m.runs.append(RunRecord(id: runID, startedAt: options.startedAt, status: "running"))
@@ -317,9 +316,9 @@ public enum ExportRun {
     /// The lake is this account's, and its manifest accounts for every part file (see `debris`).
     /// Without the lock, a run holding it may be writing files its manifest does not list yet: only what cannot
     /// change under a running export is checked then.
-    /// Returns the debris it found, for `removeDebris`.
+    /// Returns the debris it found and every file of the lake, for `removeDebris`.
     @discardableResult
-    private static func checkLakeBeforeWriting(storage: any LakeStorage, manifest: Manifest, options: ExportOptions, locked: Bool) async throws -> [String] {
+    private static func checkLakeBeforeWriting(storage: any LakeStorage, manifest: Manifest, options: ExportOptions, locked: Bool) async throws -> LakeFiles {
         if let account = options.account, let bound = manifest.account, bound != account {
             throw AccountMismatch(directory: storage.location, lakeAccount: bound, runAccount: account)
         }
@@ -327,7 +326,13 @@ public enum ExportRun {
         if !options.deltaTables, let table = files.lazy.map(\.path).first(where: { $0.split(separator: "/").dropFirst().first == Substring(DeltaLog.folder) }) {
             throw DeltaLogWouldGoStale(table: storage.location + "/" + (table.split(separator: "/").first.map(String.init) ?? ""))
         }
-        return try debris(in: files, location: storage.location, manifest: manifest, checkRuns: locked)
+        let debris = try debris(in: files, location: storage.location, manifest: manifest, checkRuns: locked)
+        return LakeFiles(debris: debris, paths: Set(files.map(\.path)))
+    }
+
+    struct LakeFiles {
+        var debris: [String]
+        var paths: Set<String>
     }
 
     /// Files a crash left behind: hidden temporaries, and part files the manifest does not list but whose run it
@@ -376,16 +381,10 @@ public enum ExportRun {
         return debris
     }
 
-    /// Finishes an interrupted publication, then removes `debris` (found under the lock; a staged file that the
-    /// publication moves is not among it).
-    private static func removeDebris(_ debris: [String], in storage: any LakeStorage, manifest: Manifest, logger: Logger) async throws {
-        // A run that stopped between switching the manifest to a new snapshot and moving its files: finish it.
-        for file in manifest.endpoints.values.flatMap(\.files) where !Staging.isStaged(file.path) {
-            guard try await !storage.exists(file.path), try await storage.exists(Staging.stagedPath(file.path)) else { continue }
-            try await Staging.publish(file.path, in: storage)
-            logger.notice("published a snapshot file of an interrupted run", metadata: ["file": "\(file.path)"])
-        }
-        for path in debris {
+    /// Removes the debris found under the lock, then finishes an interrupted publication (a staged file that the
+    /// publication moves is not among the debris): old files leave a date before new ones arrive, as in a swap.
+    private static func removeDebris(_ lake: LakeFiles, in storage: any LakeStorage, manifest: Manifest, logger: Logger) async throws {
+        for path in lake.debris {
             do {
                 try await storage.remove(path)
                 logger.notice("removed debris of an interrupted run", metadata: ["file": "\(path)"])
@@ -405,6 +404,13 @@ public enum ExportRun {
                 logger.warning("debris of an interrupted run could not be deleted; moved out of the readers' view into the staging area",
                                metadata: ["file": "\(path)", "error": "\(removal)"])
             }
+        }
+        // A run that stopped between switching the manifest to a new snapshot and moving its files: finish it.
+        for file in manifest.endpoints.values.flatMap(\.files) where !Staging.isStaged(file.path)
+            && !lake.paths.contains(file.path) && lake.paths.contains(Staging.stagedPath(file.path))
+        {
+            try await Staging.publish(file.path, in: storage)
+            logger.notice("published a snapshot file of an interrupted run", metadata: ["file": "\(file.path)"])
         }
     }
 

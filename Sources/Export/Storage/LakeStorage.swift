@@ -89,6 +89,8 @@ struct WriteConflict: Error, CustomStringConvertible {
 
 /// The lake's run lock: held for the whole run, kept alive by `keepAlive` (a lease renewal for S3), released at the end.
 protocol LakeLock: Sendable {
+    /// Taken over from a run that stopped without releasing it (and may still be alive: the run fences it off).
+    var tookOver: Bool { get }
     /// Runs until cancelled; throws when the lock was lost (the run must stop writing).
     func keepAlive() async throws
     func release() async

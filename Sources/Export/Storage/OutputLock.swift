@@ -32,6 +32,9 @@ final class OutputLock: LakeLock {
         _ = pwrite(descriptor, pid, pid.count, 0)
     }
 
+    /// The kernel releases a dead process's lock: nothing is ever taken over.
+    var tookOver: Bool { false }
+
     /// The kernel keeps it for as long as the process lives.
     func keepAlive() async throws {}
 

@@ -12,6 +12,7 @@ final class S3LakeLock: LakeLock {
     private let storage: S3Storage
     private let runID: String
     private let etag: Mutex<String>
+    let tookOver: Bool
 
     struct Lease: Codable {
         var runId: String
@@ -39,10 +40,11 @@ final class S3LakeLock: LakeLock {
         }
     }
 
-    private init(storage: S3Storage, runID: String, etag: String) {
+    private init(storage: S3Storage, runID: String, etag: String, tookOver: Bool = false) {
         self.storage = storage
         self.runID = runID
         self.etag = Mutex(etag)
+        self.tookOver = tookOver
     }
 
     static func acquire(storage: S3Storage, runID: String) async throws -> S3LakeLock {
@@ -73,30 +75,38 @@ final class S3LakeLock: LakeLock {
             storage.logger.notice(
                 "took over the lock of a run that stopped without releasing it",
                 metadata: ["lake": "\(storage.location)", "previous_run": "\(holder?.runId ?? "unknown")", "expired_at": "\(ISO8601DateFormatter().string(from: expires))"])
-            return S3LakeLock(storage: storage, runID: runID, etag: etag ?? "")
+            return S3LakeLock(storage: storage, runID: runID, etag: etag ?? "", tookOver: true)
         } catch is WriteConflict {
             throw Held(location: storage.location, holder: "a run that took it over just now", expires: "-")
         }
     }
 
-    /// Renews the lease every quarter of it until cancelled (the run ended: returns), or throws `Lost`.
+    /// Renews the lease every quarter of it until cancelled (the run ended: returns). Throws `Lost` when another run
+    /// replaced or removed the lock, or when renewals kept failing until the lease ran out: from then on another
+    /// run may take the lock over, and this one must stop writing.
     func keepAlive() async throws {
         let interval = storage.lockTTL / 4
+        var leaseEnds = ContinuousClock.now + storage.lockTTL
         while true {
             do {
                 try await Task.sleep(for: interval)
             } catch {
                 return
             }
+            let sent = ContinuousClock.now
             let lease = try Self.lease(runID: runID, ttl: storage.lockTTL)
             do {
                 let next = try await storage.write(lease, to: Self.name, replacing: .version(etag.withLock { $0 }))
                 etag.withLock { $0 = next ?? "" }
+                leaseEnds = sent + storage.lockTTL
             } catch is WriteConflict {
-                throw Lost(location: storage.location, reason: "another run replaced the lock object")
+                throw Lost(location: storage.location, reason: "another run replaced or removed the lock object")
             } catch {
                 if Task.isCancelled { return }
-                // A failed renewal is retried at the next interval; the lease has three more intervals to run.
+                // Retried at the next interval while the lease lasts (three more intervals at least).
+                guard ContinuousClock.now + interval < leaseEnds else {
+                    throw Lost(location: storage.location, reason: "it could not be renewed before its lease ran out (\(error))")
+                }
                 storage.logger.warning("the run lock could not be renewed; trying again", metadata: ["lake": "\(storage.location)", "error": "\(error)"])
             }
         }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import Parquet
 import S3
@@ -12,7 +15,8 @@ struct S3Storage: LakeStorage {
     let bucket: String
     /// The lake's key prefix, without a trailing slash ("" for the bucket's root).
     let prefix: String
-    /// Local folder for files before their upload: one per lake, emptied by each run that holds the lock.
+    /// Local folder for files before their upload: one per lake (named by a hash of the store, bucket and prefix),
+    /// this user's only (0700), made anew by each run that holds the lock.
     let scratch: String
     /// How long the run lock holds without renewal (`S3LakeLock`).
     let lockTTL: Duration
@@ -24,8 +28,9 @@ struct S3Storage: LakeStorage {
         self.logger = logger
         bucket = location.bucket
         prefix = location.prefix
-        let name = "\(location.bucket)/\(location.prefix)".map { $0.isLetter || $0.isNumber ? $0 : "_" }
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ac-export-scratch-" + String(name)).path
+        let lake = "\(client.settings.baseURL.absoluteString)|\(location.bucket)|\(location.prefix)"
+        let name = "ac-export-scratch-" + SignatureV4.hexSHA256(Array(lake.utf8)).prefix(24)
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
     }
 
     var location: String { "s3://\(bucket)/\(prefix)" }
@@ -64,7 +69,8 @@ struct S3Storage: LakeStorage {
         }
         do {
             return try await client.put(bucket: bucket, key: key(path), bytes: Array(data), condition: condition)
-        } catch let error as S3Error where error.kind == .preconditionFailed {
+        } catch let error as S3Error where error.kind == .preconditionFailed || (error.kind == .notFound && expected != .any) {
+            // A replace-if whose object is gone (404 on AWS) lost to another writer as surely as one that changed.
             throw WriteConflict(path: location + "/" + path)
         }
     }
@@ -127,9 +133,13 @@ struct S3Storage: LakeStorage {
         try await S3LakeLock.acquire(storage: self, runID: runID)
     }
 
-    /// Aborts the multipart uploads a killed run left under the prefix and empties the scratch folder.
+    /// Aborts the multipart uploads a killed run left under the prefix, and makes the scratch folder anew.
     func removeAbandonedUploads() async throws -> Int {
         try? FileManager.default.removeItem(atPath: scratch)
+        // Created here and now, so that no other user's folder of that name is written into or read from.
+        guard mkdir(scratch, 0o700) == 0 else {
+            throw FileSystem.Failure(operation: "create this run's private scratch folder (another user's folder of that name?)", path: scratch, code: errno)
+        }
         let uploads = try await client.listUploads(bucket: bucket, prefix: prefix.isEmpty ? "" : prefix + "/")
         for upload in uploads { try await client.abortUpload(upload, bucket: bucket) }
         return uploads.count

@@ -50,7 +50,7 @@ enum OutputTarget {
     static func describe(_ settings: S3Settings) -> [(String, String, String)] {
         [
             ("s3_key", settings.credentials.value.description, settings.credentials.source),
-            ("s3_token", settings.credentials.value.sessionToken.map(S3Credentials.masked) ?? "-", settings.credentials.value.sessionToken == nil ? "none" : settings.credentials.source),
+            ("s3_token", settings.credentials.value.sessionToken.map(S3Credentials.masked) ?? "-", settings.sessionTokenSource),
             ("s3_region", settings.region.value, settings.region.source),
             ("s3_endpoint", settings.endpoint?.value.absoluteString ?? settings.baseURL.absoluteString, settings.endpoint?.source ?? "AWS (no custom endpoint set)"),
             ("s3_style", settings.usesPathStyle ? "path" : "virtual", settings.addressingStyle.source),
