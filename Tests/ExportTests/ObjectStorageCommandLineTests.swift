@@ -74,6 +74,70 @@ import Glibc
         }
     }
 
+    /// A run stalled (SIGSTOP) past its lease is taken over, not killed: when it wakes, the manifest the new holder
+    /// rewrote fences it off, so nothing it does after the takeover is committed, and the lake stays exact.
+    @Test func aStalledRunWhoseLockWasTakenOverCommitsNothingAfterwards() async throws {
+        let server = try await ObjectStorageTests.seaweedWithBucket()
+        defer { server.stop() }
+        let home = try LakeHarness.temporaryDirectory("home")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let lake = "s3://\(ObjectStorageTests.bucket)/stalled"
+        let client = S3Client(settings: ObjectStorageTests.settings(server))
+        let mock = MockConfiguration(seed: 8, contacts: 3000, deals: 300, latency: .milliseconds(100))
+        do {
+            try await withMockServer(mock) { baseURL, mockServer in
+                let environment = Self.environment(server, baseURL: baseURL, home: home)
+                let arguments = ["run", "--out", lake, "--anchor-date", "2000-01-01T00:00:00Z", "--s3-lock-ttl", "4", "--rate-limit", "20", "--checkpoint-interval", "1"]
+                let stalled = Process()
+                stalled.executableURL = URL(fileURLWithPath: LakeHarness.cli)
+                stalled.arguments = arguments
+                stalled.environment = environment
+                let log = home + "/stalled.log"
+                FileManager.default.createFile(atPath: log, contents: nil)
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+                stalled.standardOutput = handle
+                stalled.standardError = handle
+                try stalled.run()
+                let deadline = Date().addingTimeInterval(30)
+                while try await client.head(bucket: ObjectStorageTests.bucket, key: "stalled/" + S3LakeLock.name) == nil {
+                    try #require(Date() < deadline && stalled.isRunning, "the first run never took the lock")
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                try await Task.sleep(for: .seconds(2))
+                kill(stalled.processIdentifier, SIGSTOP)
+                try await Task.sleep(for: .seconds(6))
+                let (status, output) = try await LakeHarness.run(LakeHarness.cli, arguments, environment: environment, in: home)
+                #expect(status == 0, "\(output)")
+                #expect(output.contains("took over the lock"), "\(output)")
+                let afterTakeover = try await DeltaLakeTests.read(lake, engine: "deltalake", environment: server.environment)
+                kill(stalled.processIdentifier, SIGCONT)
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    DispatchQueue.global().async {
+                        stalled.waitUntilExit()
+                        continuation.resume()
+                    }
+                }
+                try handle.close()
+                let stalledOutput = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                #expect(stalled.terminationStatus == 1, "\(stalledOutput.suffix(2000))")
+                #expect(stalledOutput.contains("was lost") || stalledOutput.contains("changed by another writer"), "\(stalledOutput.suffix(2000))")
+                // Nothing the woken run did reached the tables or the manifest.
+                let now = try await DeltaLakeTests.read(lake, engine: "deltalake", environment: server.environment)
+                let plain = try await DeltaLakeTests.read(lake, engine: "plain", environment: server.environment)
+                for endpoint in Endpoint.all {
+                    let records = mockServer.currentRecords(path: endpoint.path).count
+                    #expect(now[endpoint.name] == afterTakeover[endpoint.name], "\(endpoint.name) changed after the takeover")
+                    #expect(now[endpoint.name]?.rows == records && now[endpoint.name]?.duplicates == 0, "\(endpoint.name): \(String(describing: now[endpoint.name])) of \(records)")
+                    #expect(now[endpoint.name]?.digest == plain[endpoint.name]?.digest, "\(endpoint.name)")
+                }
+            }
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
     /// Ctrl-C on an S3 run: the run stops, records itself as cancelled in the manifest and releases its lock, so that
     /// the next run starts at once (the lock's requests are not cancelled with the run's).
     @Test func ctrlCStopsAnS3RunWhichRecordsItselfAndReleasesItsLock() async throws {
