@@ -93,7 +93,7 @@ import Glibc
                 stalled.arguments = arguments
                 stalled.environment = environment
                 let log = home + "/stalled.log"
-                FileManager.default.createFile(atPath: log, contents: nil)
+                _ = FileManager.default.createFile(atPath: log, contents: nil)
                 let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
                 stalled.standardOutput = handle
                 stalled.standardError = handle
@@ -224,7 +224,8 @@ import Glibc
         #expect(try FileManager.default.contentsOfDirectory(atPath: home).isEmpty, "a folder was made for a URL")
     }
 
-    /// `convert` writes to S3 as `run` does, and the replication YAML's `target:` takes an s3:// prefix as `--out` does.
+    /// `convert` writes to S3 as `run` does, `status` reads an S3 lake, and the replication YAML's `target:` takes an
+    /// s3:// prefix as `--out` does.
     @Test func convertAndTheReplicationFilesTargetWriteToS3() async throws {
         let server = try await ObjectStorageTests.seaweedWithBucket()
         defer { server.stop() }
@@ -238,6 +239,10 @@ import Glibc
         #expect(status == 0, "\(output)")
         let seen = try await DeltaLakeTests.read("s3://lake/converted", engine: "deltalake", environment: server.environment)
         #expect(seen["tags"]?.rows == 3, "\(seen)")
+        let (statusCode, statusText) = try await LakeHarness.run(LakeHarness.cli, ["status", "s3://lake/converted"], environment: environment, in: home)
+        #expect(statusCode == 0 && statusText.split(separator: "\n").contains { $0.hasPrefix("tags ") && $0.contains(" 3 ") }, "\(statusText)")
+        let (emptyCode, empty) = try await LakeHarness.run(LakeHarness.cli, ["status", "s3://lake/nothing-here"], environment: environment, in: home)
+        #expect(emptyCode == 2 && empty.contains("no _manifest.json"), "\(empty)")
         try "source: { base_url: https://acme.api-us1.com, api_key: yaml-key }\ntarget: s3://lake/from-yaml\n"
             .write(toFile: home + "/replication.yaml", atomically: true, encoding: .utf8)
         let (shown, text) = try await LakeHarness.run(

@@ -34,10 +34,9 @@ public final class SeaweedServer: S3TestServer, @unchecked Sendable {
             "-volume.port=\(ports[2])", "-filer.port=\(ports[3])", "-webdav.port=\(ports[4])", "-admin.port=\(ports[5])", "-admin.ui=false",
             "-master.telemetry=false", "-s3.config=\(directory)/identities.json",
         ]
-        let log = FileHandle(forWritingAtPath: directory + "/weed.log") ?? {
-            FileManager.default.createFile(atPath: directory + "/weed.log", contents: nil)
-            return FileHandle(forWritingAtPath: directory + "/weed.log")!
-        }()
+        guard FileManager.default.createFile(atPath: directory + "/weed.log", contents: nil),
+            let log = FileHandle(forWritingAtPath: directory + "/weed.log")
+        else { throw Missing(description: "cannot create \(directory)/weed.log") }
         process.standardOutput = log
         process.standardError = log
         try Loopback.start(process, answeringOn: port, name: "SeaweedFS", log: directory + "/weed.log")

@@ -1,24 +1,28 @@
 import ArgumentParser
 import Export
 import Foundation
+import Logging
 
 /// What is in a lake, from its manifest alone (no request, no lock): per endpoint its rows, files, bytes,
 /// watermark and any unfinished checkpoint; the account; and the last run with its outcome.
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Show what a lake holds and how its last run ended, from its manifest.")
 
-    @Argument(help: "The lake's folder (the --out of the runs).")
+    @Argument(help: "The lake: its folder or s3://bucket/prefix (the --out of the runs).")
     var lake: String = "./lake"
+
+    @OptionGroup var objectStore: ObjectStoreOptions
 
     @Flag(help: "JSON instead of text, with typed values.")
     var json = false
 
-    func run() throws {
-        guard FileManager.default.fileExists(atPath: lake + "/_manifest.json") else {
+    func run() async throws {
+        let target = try OutputTarget.resolve(lake, option: "status", objectStore: objectStore, environment: ProcessInfo.processInfo.environment, checkFolder: false)
+        let manifest = try await ExportRun.manifest(of: target, logger: Logger(label: "ac-export.status"))
+        guard !manifest.runs.isEmpty || !manifest.endpoints.isEmpty else {
             throw UsageError(description: "\(lake) has no _manifest.json: no ac-export run has committed anything there")
         }
-        let manifest = try ExportRun.manifest(in: lake)
         let endpoints = manifest.endpoints.keys.sorted()
         let last = manifest.runs.last
         if json {

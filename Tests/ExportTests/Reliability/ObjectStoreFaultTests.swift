@@ -52,7 +52,7 @@ import Glibc
             process.arguments = arguments
             process.environment = environment
             let output = home + "/run-\(UUID().uuidString).log"
-            FileManager.default.createFile(atPath: output, contents: nil)
+            _ = FileManager.default.createFile(atPath: output, contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
             process.standardOutput = handle
             process.standardError = handle
