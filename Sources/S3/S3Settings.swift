@@ -24,7 +24,7 @@ public struct S3Settings: Sendable {
     /// Where the session token came from ("none" without one).
     public var sessionTokenSource = "none"
     public var region: Sourced<String>
-    /// nil: AWS itself (`https://s3.REGION.amazonaws.com`).
+    /// nil: AWS itself (`https://s3.REGION.amazonaws.com`, `.amazonaws.com.cn` in the China regions).
     public var endpoint: Sourced<URL>?
     public var addressingStyle: Sourced<AddressingStyle>
     /// Multipart uploads' part size (S3's minimum is 5 MiB for every part but the last); a smaller file goes in one PUT.
@@ -62,7 +62,7 @@ public struct S3Settings: Sendable {
 
     /// The store's base URL: the custom endpoint, else AWS's regional one.
     public var baseURL: URL {
-        endpoint?.value ?? URL(string: "https://s3.\(region.value).amazonaws.com")!
+        endpoint?.value ?? URL(string: "https://s3.\(region.value).amazonaws.com\(region.value.hasPrefix("cn-") ? ".cn" : "")")!
     }
 
     public struct Problem: Error, CustomStringConvertible, Sendable {

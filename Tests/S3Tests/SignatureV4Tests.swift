@@ -77,14 +77,15 @@ struct SignatureV4Tests {
     /// URLs as the AWS SDKs address them (expected values written from the rules, not by the code): virtual-hosted for
     /// AWS, by path for a custom endpoint and for a bucket name with dots; keys and query values percent-encoded.
     @Test func requestsAreAddressedAsTheSDKsDo() throws {
-        func url(endpoint: String?, style: S3Settings.AddressingStyle = .auto, bucket: String, key: String, query: [(String, String)] = []) throws -> String {
+        func url(endpoint: String?, region: String = "eu-west-1", style: S3Settings.AddressingStyle = .auto, bucket: String, key: String, query: [(String, String)] = []) throws -> String {
             let client = S3Client(settings: S3Settings(
-                credentials: S3Credentials(accessKeyID: "a", secretAccessKey: "b"), region: "eu-west-1", endpoint: endpoint.flatMap(URL.init(string:)), addressingStyle: style))
+                credentials: S3Credentials(accessKeyID: "a", secretAccessKey: "b"), region: region, endpoint: endpoint.flatMap(URL.init(string:)), addressingStyle: style))
             defer { try? client.httpClient.syncShutdown() }
             return client.signed(S3Client.Request(method: .GET, bucket: bucket, key: key, query: query), at: Date()).url
         }
         #expect(try url(endpoint: nil, bucket: "lake-bucket", key: "a b/ü.parquet") == "https://lake-bucket.s3.eu-west-1.amazonaws.com/a%20b/%C3%BC.parquet")
         #expect(try url(endpoint: nil, bucket: "my.lake", key: "k") == "https://s3.eu-west-1.amazonaws.com/my.lake/k")
+        #expect(try url(endpoint: nil, region: "cn-north-1", bucket: "lake", key: "k") == "https://lake.s3.cn-north-1.amazonaws.com.cn/k")
         #expect(try url(endpoint: "http://127.0.0.1:9000", bucket: "lake", key: "", query: [("list-type", "2"), ("prefix", "a/b c")])
             == "http://127.0.0.1:9000/lake?list-type=2&prefix=a%2Fb%20c")
         #expect(try url(endpoint: "http://minio.local:9000", style: .virtual, bucket: "lake", key: "date=1/k") == "http://lake.minio.local:9000/date%3D1/k")
