@@ -34,13 +34,7 @@ import Glibc
             try await withMockServer(mock) { baseURL, mockServer in
                 let environment = Self.environment(server, baseURL: baseURL, home: home)
                 let arguments = ["run", "--out", lake, "--anchor-date", "2000-01-01T00:00:00Z", "--s3-lock-ttl", "4", "--rate-limit", "20"]
-                let first = Process()
-                first.executableURL = URL(fileURLWithPath: LakeHarness.cli)
-                first.arguments = arguments + ["-q"]
-                first.environment = environment
-                first.standardOutput = FileHandle.nullDevice
-                first.standardError = FileHandle.nullDevice
-                try first.run()
+                let first = try StartedProcess(LakeHarness.cli, arguments + ["-q"], environment: environment, in: home)
                 let deadline = Date().addingTimeInterval(30)
                 while try await client.head(bucket: ObjectStorageTests.bucket, key: "locked/" + S3LakeLock.name) == nil {
                     try #require(Date() < deadline && first.isRunning, "the first run never took the lock")
@@ -50,8 +44,8 @@ import Glibc
                 #expect(refused == 2, "\(refusal)")
                 #expect(refusal.contains("another ac-export run is using \(lake)") && refusal.contains("expires at"), "\(refusal)")
                 #expect(first.isRunning, "the first run ended before the second was refused: the refusal proves nothing")
-                kill(first.processIdentifier, SIGKILL)
-                first.waitUntilExit()
+                kill(first.pid, SIGKILL)
+                _ = first.outcome()
                 // The lease is renewed every second: it runs out at most 4 s after the kill.
                 try await Task.sleep(for: .seconds(5))
                 let (status, output) = try await LakeHarness.run(LakeHarness.cli, arguments, environment: environment, in: home)
@@ -88,38 +82,24 @@ import Glibc
             try await withMockServer(mock) { baseURL, mockServer in
                 let environment = Self.environment(server, baseURL: baseURL, home: home)
                 let arguments = ["run", "--out", lake, "--anchor-date", "2000-01-01T00:00:00Z", "--s3-lock-ttl", "4", "--rate-limit", "20", "--checkpoint-interval", "1"]
-                let stalled = Process()
-                stalled.executableURL = URL(fileURLWithPath: LakeHarness.cli)
-                stalled.arguments = arguments
-                stalled.environment = environment
-                let log = home + "/stalled.log"
-                _ = FileManager.default.createFile(atPath: log, contents: nil)
-                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-                stalled.standardOutput = handle
-                stalled.standardError = handle
-                try stalled.run()
+                let stalled = try StartedProcess(LakeHarness.cli, arguments, environment: environment, in: home)
                 let deadline = Date().addingTimeInterval(30)
                 while try await client.head(bucket: ObjectStorageTests.bucket, key: "stalled/" + S3LakeLock.name) == nil {
                     try #require(Date() < deadline && stalled.isRunning, "the first run never took the lock")
                     try await Task.sleep(for: .milliseconds(50))
                 }
                 try await Task.sleep(for: .seconds(2))
-                kill(stalled.processIdentifier, SIGSTOP)
+                kill(stalled.pid, SIGSTOP)
                 try await Task.sleep(for: .seconds(6))
                 let (status, output) = try await LakeHarness.run(LakeHarness.cli, arguments, environment: environment, in: home)
                 #expect(status == 0, "\(output)")
                 #expect(output.contains("took over the lock"), "\(output)")
                 let afterTakeover = try await DeltaLakeTests.read(lake, engine: "deltalake", environment: server.environment)
-                kill(stalled.processIdentifier, SIGCONT)
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    DispatchQueue.global().async {
-                        stalled.waitUntilExit()
-                        continuation.resume()
-                    }
-                }
-                try handle.close()
-                let stalledOutput = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-                #expect(stalled.terminationStatus == 1, "\(stalledOutput.suffix(2000))")
+                kill(stalled.pid, SIGCONT)
+                _ = try await stalled.waitForExit(within: .seconds(120))
+                let woken = stalled.outcome()
+                let stalledOutput = woken.combined
+                #expect(woken.status == 1, "\(stalledOutput.suffix(2000))")
                 #expect(stalledOutput.contains("was lost") || stalledOutput.contains("changed by another writer"), "\(stalledOutput.suffix(2000))")
                 // Nothing the woken run did reached the tables or the manifest.
                 let now = try await DeltaLakeTests.read(lake, engine: "deltalake", environment: server.environment)
@@ -148,27 +128,18 @@ import Glibc
         let client = S3Client(settings: ObjectStorageTests.settings(server))
         do {
             try await withMockServer(MockConfiguration(seed: 6, contacts: 3000, deals: 300, latency: .milliseconds(100))) { baseURL, _ in
-                let run = Process()
-                run.executableURL = URL(fileURLWithPath: LakeHarness.cli)
-                run.arguments = ["run", "--out", "s3://lake/interrupted", "--rate-limit", "20", "-q"]
-                run.environment = Self.environment(server, baseURL: baseURL, home: home)
-                run.standardOutput = FileHandle.nullDevice
-                run.standardError = FileHandle.nullDevice
-                try run.run()
+                let run = try StartedProcess(
+                    LakeHarness.cli, ["run", "--out", "s3://lake/interrupted", "--rate-limit", "20", "-q"],
+                    environment: Self.environment(server, baseURL: baseURL, home: home), in: home)
                 let deadline = Date().addingTimeInterval(30)
                 while try await client.head(bucket: ObjectStorageTests.bucket, key: "interrupted/" + S3LakeLock.name) == nil {
                     try #require(Date() < deadline && run.isRunning, "the run never took the lock")
                     try await Task.sleep(for: .milliseconds(50))
                 }
                 try await Task.sleep(for: .seconds(1))
-                kill(run.processIdentifier, SIGINT)
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    DispatchQueue.global().async {
-                        run.waitUntilExit()
-                        continuation.resume()
-                    }
-                }
-                #expect(run.terminationStatus == 1, "a cancelled run exits 1")
+                kill(run.pid, SIGINT)
+                _ = try await run.waitForExit(within: .seconds(60))
+                #expect(run.outcome().status == 1, "a cancelled run exits 1")
             }
             #expect(try await client.head(bucket: ObjectStorageTests.bucket, key: "interrupted/" + S3LakeLock.name) == nil, "the lock outlived the cancelled run")
             let manifest = try ManifestStore.decode(

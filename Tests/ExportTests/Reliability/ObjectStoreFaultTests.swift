@@ -47,30 +47,15 @@ import Glibc
         /// Runs the CLI (the kill rules aimed at it); `killAfter`: SIGKILL it at that moment unless a rule did first.
         /// `killed`: the run ended by SIGKILL (a rule's or `killAfter`'s), not on its own.
         func run(killAfter: Duration? = nil) async throws -> (status: Int32, output: String, killed: Bool) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: LakeHarness.cli)
-            process.arguments = arguments
-            process.environment = environment
-            let output = home + "/run-\(UUID().uuidString).log"
-            _ = FileManager.default.createFile(atPath: output, contents: nil)
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            try proxy.aim(at: process.processIdentifier)
+            let process = try StartedProcess(LakeHarness.cli, arguments, environment: environment, in: home)
+            try proxy.aim(at: process.pid)
             if let killAfter {
                 try await Task.sleep(for: killAfter)
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                if process.isRunning { kill(process.pid, SIGKILL) }
             }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async {
-                    process.waitUntilExit()
-                    continuation.resume()
-                }
-            }
-            try handle.close()
-            let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
-            return (process.terminationStatus, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "", killed)
+            _ = try await process.waitForExit(within: .seconds(600))
+            let outcome = process.outcome()
+            return (outcome.status, outcome.combined, outcome.crashed && outcome.status == SIGKILL)
         }
 
         /// What readers through the log see now: every table reads, no row twice, no more rows than the source has.
