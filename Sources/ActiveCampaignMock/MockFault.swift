@@ -15,6 +15,10 @@ public enum MockFault: Sendable, Equatable {
     case stall(seconds: Double)
     /// 200 that sends half of its body, then drops the connection.
     case connectionReset
+    /// 200 with a well-formed page that holds no records, its `meta.total` as usual: a listing that ends early.
+    case emptyPage
+    /// 200 with the page as usual but `meta.total` off by this much: a count that disagrees with the pages.
+    case totalOff(by: Int)
 }
 
 /// Which requests get a fault: requests number `requests` (0-based, counted per list path, or over all list

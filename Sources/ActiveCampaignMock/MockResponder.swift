@@ -19,7 +19,7 @@ struct MockResponder: HTTPResponder {
             defer { state.inFlight += 1 }
             return state.inFlight
         }
-        let response = await answer(request, startedAt: started)
+        let (response, page) = await answer(request, startedAt: started)
         server.state.withLock { $0.inFlight -= 1 }
         if let log = server.requestLog {
             let elapsed = clock.now - started
@@ -27,7 +27,7 @@ struct MockResponder: HTTPResponder {
             log.record(
                 startMilliseconds: startMilliseconds, path: request.uri.path,
                 query: masked(request.uri.query ?? ""), status: response.status.code,
-                durationMilliseconds: milliseconds, inFlight: inFlight)
+                durationMilliseconds: milliseconds, inFlight: inFlight, page: page)
         }
         return response
     }
@@ -38,15 +38,16 @@ struct MockResponder: HTTPResponder {
         return key.isEmpty ? query : query.replacingOccurrences(of: key, with: "***")
     }
 
-    private func answer(_ request: Request, startedAt started: ContinuousClock.Instant) async -> Response {
+    /// The response, and what a list page served: its `meta.total` and number of records (for the request log).
+    private func answer(_ request: Request, startedAt started: ContinuousClock.Instant) async -> (Response, ServedPage?) {
         let configuration = server.configuration
         // A missing or wrong Api-Token is a 403 with an errors body, as on the API
         guard request.headers[Self.apiTokenHeader] == configuration.apiKey else {
-            return Self.error(403, title: "Forbidden", detail: "The API token is missing or invalid.")
+            return (Self.error(403, title: "Forbidden", detail: "The API token is missing or invalid."), nil)
         }
         if configuration.rateLimit != nil {
             let decision = server.state.withLock { $0.limiter!.admit(at: started) }
-            if !decision.admitted { return rateLimited() }
+            if !decision.admitted { return (rateLimited(), nil) }
         }
         if configuration.latency > .zero {
             try? await Task.sleep(for: configuration.latency)
@@ -57,19 +58,19 @@ struct MockResponder: HTTPResponder {
             let truncates = configuration.truncateRate > 0 && state.random.chance(configuration.truncateRate)
             return (fails ? status : nil, truncates ? 0.25 + Double(state.random.below(50)) / 100 : nil)
         }
-        if let failure { return Self.serverError(failure) }
+        if let failure { return (Self.serverError(failure), nil) }
         if !configuration.faults.isEmpty, let path = Self.listPath(request.uri.path),
             let fault = server.state.withLock({ $0.fault(for: path, rules: configuration.faults) })
         {
             return faultResponse(fault, request)
         }
 
-        let (status, body) = route(request)
+        let (status, body, page) = route(request)
         if let truncation, status == 200, body.count > 1 {
             let cut = max(1, min(body.count - 1, Int(Double(body.count) * truncation)))
-            return Self.json(200, Array(body[..<cut]))
+            return (Self.json(200, Array(body[..<cut])), nil)
         }
-        return Self.json(status, body)
+        return (Self.json(status, body), page)
     }
 
     /// The list path (`contacts`, `dealStages`, ...) of a request to one of the mock's list endpoints.
@@ -80,8 +81,20 @@ struct MockResponder: HTTPResponder {
     }
 
     /// The answer of a scripted fault; the body-breaking faults break the page the request would have got.
-    private func faultResponse(_ fault: MockFault, _ request: Request) -> Response {
+    private func faultResponse(_ fault: MockFault, _ request: Request) -> (Response, ServedPage?) {
         switch fault {
+        case .emptyPage, .totalOff:
+            let (status, body, page) = route(request, fault: fault)
+            return (Self.json(status, body), page)
+        default:
+            return (brokenResponse(fault, request), nil)
+        }
+    }
+
+    private func brokenResponse(_ fault: MockFault, _ request: Request) -> Response {
+        switch fault {
+        case .emptyPage, .totalOff:
+            preconditionFailure("a well-formed page, answered by faultResponse")
         case .status(let code, let retryAfter):
             var response =
                 code == 429
@@ -100,10 +113,10 @@ struct MockResponder: HTTPResponder {
         case .missingRecordsKey:
             return Self.json(200, Array("{\"meta\":{\"total\":\"0\"}}".utf8))
         case .truncatedBody:
-            let body = route(request).1
+            let body = route(request).body
             return Self.json(200, Array(body[..<(body.count / 2)]))
         case .stall(let seconds):
-            let body = route(request).1
+            let body = route(request).body
             return Self.streamed(body) { writer in
                 try await writer.write(ByteBuffer(bytes: Array(body[(body.count / 2)...])))
                 try await writer.finish(nil)
@@ -111,7 +124,7 @@ struct MockResponder: HTTPResponder {
                 try await Task.sleep(for: .seconds(seconds))
             }
         case .connectionReset:
-            let body = route(request).1
+            let body = route(request).body
             return Self.streamed(body) { _ in
                 throw MockConnectionReset()
             } afterHalf: {}
@@ -134,15 +147,16 @@ struct MockResponder: HTTPResponder {
             })
     }
 
-    /// Status and JSON body of a request that passed auth, rate limit and fault injection.
-    private func route(_ request: Request) -> (Int, [UInt8]) {
+    /// Status and JSON body of a request that passed auth, rate limit and fault injection; for a list page, what it
+    /// served. `fault`: a page that lies (`MockFault.emptyPage`, `.totalOff`).
+    private func route(_ request: Request, fault: MockFault? = nil) -> (status: Int, body: [UInt8], page: ServedPage?) {
         let path = request.uri.path
         guard path == "/api/3" || path.hasPrefix("/api/3/") else { return notFound(path) }
         var resource = Substring(path.dropFirst("/api/3".count))
         while resource.hasPrefix("/") { resource = resource.dropFirst() }
         while resource.hasSuffix("/") { resource = resource.dropLast() }
         if resource.isEmpty {
-            return (200, Array("{}".utf8))  // the token check some clients do first (GET /api/3/)
+            return (200, Array("{}".utf8), nil)  // the token check some clients do first (GET /api/3/)
         }
         if resource == "users/me" {
             var writer = JSONWriter()
@@ -150,23 +164,24 @@ struct MockResponder: HTTPResponder {
             writer.key("user")
             server.dataset.writeUser(index: 0, into: &writer)
             writer.endObject()
-            return (200, writer.bytes)
+            return (200, writer.bytes, nil)
         }
         guard let endpoint = MockEndpoint(rawValue: String(resource)) else { return notFound(path) }
         if server.configuration.forbiddenPaths.contains(endpoint.rawValue) {
-            return (403, Self.errorBody(403, title: "Forbidden", detail: "You do not have permission to view \(endpoint.rawValue)."))
+            return (403, Self.errorBody(403, title: "Forbidden", detail: "You do not have permission to view \(endpoint.rawValue)."), nil)
         }
-        return (200, listPage(endpoint, query: MockQuery(request.uri.query)))
+        let (body, page) = listPage(endpoint, query: MockQuery(request.uri.query), fault: fault)
+        return (200, body, page)
     }
 
     /// As on the API: limit defaults to 20 and is capped at 100; offset is zero-based.
-    private func listPage(_ endpoint: MockEndpoint, query: MockQuery) -> [UInt8] {
+    private func listPage(_ endpoint: MockEndpoint, query: MockQuery, fault: MockFault?) -> ([UInt8], ServedPage) {
         let requestedLimit = query.integer("limit") ?? 20
         let limit = requestedLimit < 1 ? 20 : min(100, requestedLimit)
         let offset = max(0, query.integer("offset") ?? 0)
         let dataset = server.dataset
-        let rows: [MockPageRow]
-        let total: Int
+        var rows: [MockPageRow]
+        var total: Int
         if endpoint.isMutable {
             let filter = RecordFilter(query: query)
             // id_greater exists only on /contacts
@@ -186,6 +201,11 @@ struct MockResponder: HTTPResponder {
             let first = min(indexes.upperBound, indexes.lowerBound + offset)
             rows = (first..<min(indexes.upperBound, first + limit)).map { MockPageRow(index: $0, times: nil) }
         }
+        switch fault {
+        case .emptyPage?: rows = []
+        case .totalOff(let by)?: total += by
+        default: break
+        }
         var writer = JSONWriter(capacity: rows.count * 2600 + 1024)
         dataset.writePage(
             endpoint, rows: rows, total: total, query: MockPageQuery(limit: limit, offset: offset),
@@ -194,7 +214,7 @@ struct MockResponder: HTTPResponder {
             let now = max(Int64(Date().timeIntervalSince1970), dataset.nowSeconds)
             server.state.withLock { $0.mutate(endpoint, count: server.configuration.mutate, now: now, dataset: dataset) }
         }
-        return writer.bytes
+        return (writer.bytes, ServedPage(total: total, records: rows.count))
     }
 
     // MARK: Responses
@@ -229,7 +249,7 @@ struct MockResponder: HTTPResponder {
     }
 
     /// The API's 404 carries the errors shape without a status member.
-    private func notFound(_ path: String) -> (Int, [UInt8]) {
+    private func notFound(_ path: String) -> (Int, [UInt8], ServedPage?) {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
         writer.key("errors")
@@ -240,7 +260,7 @@ struct MockResponder: HTTPResponder {
         writer.endObject()
         writer.endArray()
         writer.endObject()
-        return (404, writer.bytes)
+        return (404, writer.bytes, nil)
     }
 
     private func rateLimited() -> Response {

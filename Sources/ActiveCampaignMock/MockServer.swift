@@ -49,6 +49,14 @@ public final class MockServer: Sendable {
         try await app.run()
     }
 
+    /// Deletes contacts or deals (`path`), as a user deleting them in the account would.
+    public func delete(path: String, ids: [Int]) {
+        guard let endpoint = MockEndpoint(rawValue: path), endpoint.isMutable else { return }
+        state.withLock { state in
+            for id in ids { state[endpoint].delete(id: id) }
+        }
+    }
+
     /// Records as currently in the (mutated) store, serialized as served, in id order.
     public func currentRecords(path: String) -> [[UInt8]] {
         guard let endpoint = MockEndpoint(rawValue: path) else { return [] }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// JSON-lines request log: one line per request with `time` (ISO 8601 UTC, ms), `path`, `query`, `status`,
-/// `duration_ms` and `in_flight` (other requests in flight when it started). Headers are never logged, so the
-/// `Api-Token` cannot leak.
+/// `duration_ms` and `in_flight` (other requests in flight when it started); for a list page, the `total` and number of
+/// `records` it served. Headers are never logged, so the `Api-Token` cannot leak.
 final class RequestLog: Sendable {
     private let handle: FileHandle
 
@@ -22,7 +22,7 @@ final class RequestLog: Sendable {
 
     func record(
         startMilliseconds: Int64, path: String, query: String, status: Int, durationMilliseconds: Double,
-        inFlight: Int
+        inFlight: Int, page: ServedPage?
     ) {
         var w = JSONWriter(capacity: 256)
         w.beginObject()
@@ -36,9 +36,21 @@ final class RequestLog: Sendable {
         w.raw(Array(String(format: "%.3f", durationMilliseconds).utf8))
         w.key("in_flight")
         w.int(inFlight)
+        if let page {
+            w.key("total")
+            w.int(page.total)
+            w.key("records")
+            w.int(page.records)
+        }
         w.endObject()
         w.bytes.append(0x0A)
         // One write call per line, so concurrent requests never interleave within a line.
         handle.write(Data(w.bytes))
     }
+}
+
+/// What a list page served: its `meta.total` (as counted, whatever style it was written in) and its records.
+struct ServedPage: Sendable {
+    var total: Int
+    var records: Int
 }

@@ -50,7 +50,10 @@ import Testing
                 environment: ["ACTIVECAMPAIGN_API_KEY": "dry-key", "ACTIVECAMPAIGN_BASE_URL": baseURL])
             #expect(status == 0, "\(output)")
             let contacts = output.split(separator: "\n").first { $0.hasPrefix("contacts") }.map { $0.split(separator: " ").map(String.init) } ?? []
-            #expect(contacts.count >= 5 && contacts[1] == "incremental" && contacts[2] == "250" && contacts[3] == "3")
+            // 3 pages of 100, and the count request that checks the window's completeness after them.
+            #expect(contacts.count >= 5 && contacts[1] == "incremental" && contacts[2] == "250" && contacts[3] == "4")
+            let tags = output.split(separator: "\n").first { $0.hasPrefix("tags") }.map { $0.split(separator: " ").map(String.init) } ?? []
+            #expect(tags.count >= 5 && tags[1] == "full_refresh" && tags[3] == "1", "a snapshot's pages carry its count: no extra request")
             #expect(output.contains("nothing was written"))
         }
         #expect(!FileManager.default.fileExists(atPath: lake))

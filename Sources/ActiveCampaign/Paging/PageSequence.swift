@@ -40,38 +40,53 @@ public struct PageSequence: AsyncSequence, Sendable {
         var byOffset: OffsetLister?
         var perPipeline: PipelineLister?
         var pageIndex = 0
+        /// The last page fetched, when it had no record to hand on: its `meta.total` is the listing's last word, which
+        /// the completeness check needs, so it ends the sequence (once) as an empty page.
+        var lastEmptyPage: Page?
 
         init(client: ActiveCampaignClient, endpoint: Endpoint) {
             self.client = client
             self.endpoint = endpoint
         }
 
-        /// The next page with at least one record; nil once the endpoint is exhausted.
+        /// The next page with at least one record, or once at the end the last page fetched when it had none (for its
+        /// total); nil once the endpoint is exhausted.
         public mutating func next() async throws -> Page? {
             while true {
                 try Task.checkCancellation()
                 let listed: ListedPage
                 let resumeAfter: ResumePoint
                 if byID != nil {
-                    guard let page = try await byID!.next(using: client) else { return nil }
+                    guard let page = try await byID!.next(using: client) else { return takeLastEmptyPage() }
                     listed = page
                     resumeAfter = .afterID(byID!.lastID)
                 } else if byOffset != nil {
-                    guard let page = try await byOffset!.next(using: client) else { return nil }
+                    guard let page = try await byOffset!.next(using: client) else { return takeLastEmptyPage() }
                     listed = page
                     resumeAfter = .offset(page.resumeOffset)
                 } else {
-                    guard let (page, pipelineID) = try await perPipeline!.next(using: client) else { return nil }
+                    guard let (page, pipelineID) = try await perPipeline!.next(using: client) else { return takeLastEmptyPage() }
                     listed = page
                     resumeAfter = .pipeline(id: pipelineID, offset: page.resumeOffset)
                 }
-                // Re-paging and final empty pages yield no records: nothing to hand on.
-                guard listed.records.count > 0 else { continue }
-                defer { pageIndex += 1 }
-                return Page(
+                let page = Page(
                     endpoint: endpoint, records: listed.records, recordIDs: listed.recordIDs, total: listed.total, index: pageIndex,
                     resumeAfter: resumeAfter, requestDescription: listed.requestDescription)
+                // Re-paging and final empty pages yield no records: nothing to hand on, unless the listing ends there.
+                guard listed.records.count > 0 else {
+                    lastEmptyPage = page
+                    continue
+                }
+                lastEmptyPage = nil
+                pageIndex += 1
+                return page
             }
+        }
+
+        private mutating func takeLastEmptyPage() -> Page? {
+            defer { lastEmptyPage = nil }
+            if lastEmptyPage != nil { pageIndex += 1 }
+            return lastEmptyPage
         }
     }
 }

@@ -14,8 +14,22 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var account: String?
     public var endpoints: [String: EndpointState] = [:]
     public var runs: [RunRecord] = []
+    /// Unfinished `run --reconcile` listings by endpoint, resumed by the next reconcile (docs/completeness.md#deletions).
+    public var reconciliations: [String: ReconcileProgress]?
 
     public init() {}
+}
+
+/// How far a reconcile's id listing (contacts, by id keyset) got: the ids up to `afterID` are judged.
+public struct ReconcileProgress: Codable, Sendable, Equatable {
+    public var runID: String
+    /// Every id up to this one was listed or found missing.
+    public var afterID: Int64
+    /// Records listed so far, and `meta.total` of the listing's first page.
+    public var read: Int
+    public var totalAtStart: Int?
+    /// Ids of the lake up to `afterID` that the listing did not return: tombstones once the listing is complete.
+    public var missing: [Int64]
 }
 
 public enum SyncMode: String, Codable, Sendable {
@@ -65,6 +79,14 @@ public struct Checkpoint: Sendable, Equatable {
     public var rowsCommitted: Int
     /// The unfinished run is a full refresh: its files are staged and replace the endpoint's when it completes.
     public var fullRefresh: Bool?
+    /// Completeness figures of the listing up to `resume` (docs/completeness.md): records read and skipped, and the
+    /// listing's count at its first page.
+    public var recordsRead: Int?
+    public var recordsSkipped: Int?
+    public var totalAtStart: Int?
+    /// The run found its listing incomplete: the next one reads it again from the start instead of from `resume`,
+    /// skipping the ids committed.
+    public var restartListing: Bool?
 }
 
 /// The checkpoint's format is the manifest's own, not the shape of the API module's types:
@@ -72,6 +94,7 @@ public struct Checkpoint: Sendable, Equatable {
 extension Checkpoint: Codable {
     private enum Key: String, CodingKey {
         case runIDs, date, window, resume, maxCursor, maxCursorRecords, rowsCommitted, fullRefresh
+        case recordsRead, recordsSkipped, totalAtStart, restartListing
     }
 
     private struct Window: Codable {
@@ -103,6 +126,10 @@ extension Checkpoint: Codable {
         maxCursorRecords = try c.decodeIfPresent([String].self, forKey: .maxCursorRecords)
         rowsCommitted = try c.decode(Int.self, forKey: .rowsCommitted)
         fullRefresh = try c.decodeIfPresent(Bool.self, forKey: .fullRefresh)
+        recordsRead = try c.decodeIfPresent(Int.self, forKey: .recordsRead)
+        recordsSkipped = try c.decodeIfPresent(Int.self, forKey: .recordsSkipped)
+        totalAtStart = try c.decodeIfPresent(Int.self, forKey: .totalAtStart)
+        restartListing = try c.decodeIfPresent(Bool.self, forKey: .restartListing)
         if let r = try? c.decode(Resume.self, forKey: .resume), let point = Self.point(r) {
             resume = point
         } else {
@@ -128,6 +155,10 @@ extension Checkpoint: Codable {
         try c.encodeIfPresent(maxCursorRecords, forKey: .maxCursorRecords)
         try c.encode(rowsCommitted, forKey: .rowsCommitted)
         try c.encodeIfPresent(fullRefresh, forKey: .fullRefresh)
+        try c.encodeIfPresent(recordsRead, forKey: .recordsRead)
+        try c.encodeIfPresent(recordsSkipped, forKey: .recordsSkipped)
+        try c.encodeIfPresent(totalAtStart, forKey: .totalAtStart)
+        try c.encodeIfPresent(restartListing, forKey: .restartListing)
     }
 
     private static func point(_ r: Resume) -> ResumePoint? {
@@ -161,4 +192,6 @@ public struct EndpointRunSummary: Codable, Sendable, Equatable {
     public var requests: Int?
     public var retries: Int?
     public var rateLimited: Int?
+    /// Whether the run read every record the API counts (docs/completeness.md).
+    public var completeness: Completeness?
 }

@@ -49,7 +49,16 @@ final class EndpointExporter {
     private var partBoundary = CursorBoundary()
     /// Drops what earlier runs committed: the resumed run's ids, the unchanged records at the previous watermark.
     private var rowScreen: RowScreen
-    private(set) var rowsSkippedAtWatermark = 0
+    /// Completeness figures (docs/completeness.md): records the listing returned and those read but not written (at
+    /// the previous watermark, not objects), in all and up to `lastResume`; the listing's count at its first page.
+    private var recordsRead = 0
+    private var recordsSkipped = 0
+    private var listedUpToResume = (read: 0, skipped: 0)
+    private var totalAtStart: Int?
+    /// The run continues its checkpoint's listing (from its resume point) rather than reading it again from the start.
+    private let continuesListing: Bool
+    /// The verdict of the listing once it was read to the end.
+    private(set) var completeness: Completeness?
     /// The window and run of the checkpoint being continued (their files belong to this snapshot).
     private let window: IncrementalWindow?
     /// An incremental endpoint read again from its anchor: staged like a snapshot, and its files replace all earlier ones.
@@ -66,7 +75,8 @@ final class EndpointExporter {
 
     init(
         endpoint: String, cursorField: String?, window: IncrementalWindow?, fullRefresh: Bool = false, resumedCheckpoint: Checkpoint?,
-        committedIDs: Set<String> = [], state: EndpointState?, context: Context, manifest: ManifestStore, logger: Logger
+        committedIDs: Set<String> = [], continuesListing: Bool = false, state: EndpointState?, context: Context, manifest: ManifestStore,
+        logger: Logger
     ) {
         self.endpoint = endpoint
         self.cursorField = cursorField
@@ -81,6 +91,13 @@ final class EndpointExporter {
             committedBoundary = CursorBoundary(cursor: maxCursor, fingerprints: resumedCheckpoint.maxCursorRecords ?? [])
             rowsCommitted = resumedCheckpoint.rowsCommitted
         }
+        self.continuesListing = continuesListing && resumedCheckpoint != nil
+        if self.continuesListing, let resumedCheckpoint {
+            recordsRead = resumedCheckpoint.recordsRead ?? resumedCheckpoint.rowsCommitted
+            recordsSkipped = resumedCheckpoint.recordsSkipped ?? 0
+            listedUpToResume = (recordsRead, recordsSkipped)
+            totalAtStart = resumedCheckpoint.totalAtStart
+        }
         let watermark = state?.watermark.flatMap(Self.micros(fromISO:))
         var previousBoundary = CursorBoundary()
         if let watermark, let since = window?.since, Int64((since.timeIntervalSince1970 * 1_000_000).rounded()) == watermark {
@@ -94,16 +111,26 @@ final class EndpointExporter {
         runIDBytes = Array(context.runID.utf8)
     }
 
-    /// Consumes every batch, committing part files as it goes; then finalizes the endpoint.
-    func run<Source: AsyncSequence>(_ source: Source) async throws where Source.Element == RecordBatch {
+    /// Consumes every batch, committing part files as it goes; then checks the listing against the API's count
+    /// (`check`) and finalizes the endpoint, unless the listing is incomplete.
+    func run<Source: AsyncSequence>(_ source: Source, check: CompletenessCheck? = nil) async throws where Source.Element == RecordBatch {
         var records = 0
         var total: Int?
+        var lastTotal: Int?
+        var firstBatch = true
         func report(_ state: ExportProgress.State) {
             context.progress?(ExportProgress(endpoint: endpoint, records: records, total: total, filesCommitted: filesCommitted, state: state))
         }
         do {
             for try await batch in source {
                 try Task.checkCancellation()
+                if check?.usesPageTotals == true {
+                    if firstBatch && !continuesListing { totalAtStart = batch.total }
+                    lastTotal = batch.total ?? lastTotal
+                }
+                firstBatch = false
+                // The listing's last page can be empty: it is handed on for its total only.
+                guard batch.records.count > 0 else { continue }
                 try await consume(batch)
                 records += batch.records.count
                 total = total ?? batch.total  // the first page's total: later ones may count only what is left
@@ -112,6 +139,14 @@ final class EndpointExporter {
             // A cancelled sequence may just end (the read-ahead buffer does): that is no proof the listing is
             // complete, and finishing would move the watermark past records never read.
             try Task.checkCancellation()
+            var expected = lastTotal
+            if let finalCount = check?.finalCount { expected = try await finalCount() }
+            if oddities > Self.odditiesLogged {
+                logger.warning("records skipped or values repaired in all", metadata: ["endpoint": "\(endpoint)", "count": .stringConvertible(oddities)])
+            }
+            if !schemaFixed { try await writeInferenceChunk() }
+            try await commitPart()
+            try await judgeCompleteness(expected: expected, checked: check != nil)
             try await finish()
             report(.succeeded)
         } catch {
@@ -123,6 +158,7 @@ final class EndpointExporter {
     }
 
     private func consume(_ batch: RecordBatch) async throws {
+        recordsRead += batch.records.count
         let batch = droppingNonObjects(batch)
         let firstRow = shredder.rowCount
         do {
@@ -134,7 +170,7 @@ final class EndpointExporter {
         try screenRows(from: firstRow, of: batch.records)
         pendingOrigins.append((firstRow, batch.origin))
         if !schemaFixed {
-            lastResume = batch.resumeAfter
+            advanceResume(to: batch.resumeAfter)
             // The checkpoint interval bounds what a kill loses from the first page on: when it elapses first, the
             // rows seen so far fix the types (later rows widen as usual).
             let checkpointDue = ContinuousClock.now - startedAt >= context.checkpointInterval
@@ -155,7 +191,7 @@ final class EndpointExporter {
             logger.info("schema widened", metadata: ["endpoint": "\(endpoint)", "changes": "\(adjusted.map { "\($0.column): \($0.from?.rawValue ?? "new") → \($0.to.rawValue)" })"])
         }
         try writePendingRows()
-        lastResume = batch.resumeAfter
+        advanceResume(to: batch.resumeAfter)
         if let part, part.isFull || ContinuousClock.now - part.openedAt >= context.checkpointInterval {
             try await commitPart()
         }
@@ -166,6 +202,7 @@ final class EndpointExporter {
     private func droppingNonObjects(_ batch: RecordBatch) -> RecordBatch {
         let others = batch.records.nonObjectIndices()
         guard !others.isEmpty else { return batch }
+        recordsSkipped += others.count
         for index in others {
             reportOddity(
                 "skipped a record that is not an object",
@@ -219,7 +256,7 @@ final class EndpointExporter {
             case .committedBefore:
                 dropped.append(row)
             case .unchangedAtWatermark:
-                rowsSkippedAtWatermark += 1
+                recordsSkipped += 1
                 dropped.append(row)
             case .keep(let cursor, let fingerprint):
                 pendingCursors.append(cursor)
@@ -227,6 +264,31 @@ final class EndpointExporter {
             }
         }
         shredder.removeRows(dropped)
+    }
+
+    /// The next checkpoint resumes after the batch consumed last, with the figures of the listing up to there.
+    private func advanceResume(to resume: ResumePoint?) {
+        lastResume = resume
+        listedUpToResume = (recordsRead, recordsSkipped)
+    }
+
+    /// The listing read to its end against the API's count: an unexplained shortfall keeps the watermark where it was
+    /// and has the next run read the listing again from its start (the rows read are committed, and skipped then).
+    private func judgeCompleteness(expected: Int?, checked: Bool) async throws {
+        let result = Completeness(
+            expected: checked ? expected : nil, expectedAtStart: totalAtStart, read: recordsRead, written: rowsCommitted, skipped: recordsSkipped)
+        completeness = result
+        guard result.verdict != .unchecked else { return }
+        let metadata: Logger.Metadata = [
+            "endpoint": "\(endpoint)", "verdict": "\(result.verdict.rawValue)", "expected": "\(result.expected.map(String.init) ?? "-")",
+            "expected_at_start": "\(result.expectedAtStart.map(String.init) ?? "-")", "read": .stringConvertible(result.read),
+            "written": .stringConvertible(result.written), "skipped": .stringConvertible(result.skipped),
+            "difference": "\(result.difference.map(String.init) ?? "-")", "explanation": "\(result.explanation ?? "-")",
+        ]
+        logger.notice("listing checked against the API's count", metadata: metadata)
+        guard result.verdict == .incomplete else { return }
+        try await manifest.update { [endpoint] m in m.endpoints[endpoint]?.checkpoint?.restartListing = true }
+        throw IncompleteListing(endpoint: endpoint, completeness: result)
     }
 
     private func origin(ofRow row: Int) -> String {
@@ -307,7 +369,8 @@ final class EndpointExporter {
             Checkpoint(runIDs: logicalRunIDs, date: context.date,
                        window: window, resume: $0, maxCursor: newMaxCursor.map(Self.iso),
                        maxCursorRecords: newBoundary.sortedFingerprints, rowsCommitted: newRowsCommitted,
-                       fullRefresh: fullRefresh ? true : nil)
+                       fullRefresh: fullRefresh ? true : nil, recordsRead: listedUpToResume.read, recordsSkipped: listedUpToResume.skipped,
+                       totalAtStart: totalAtStart)
         }
         let schema = EndpointTransition.SchemaUpdate(schema: tracker.schema, changes: takeSchemaChanges())
         let fresh = EndpointState(mode: mode, cursorField: cursorField)
@@ -349,13 +412,8 @@ final class EndpointExporter {
             ])
     }
 
-    /// Last commit of the run: clears the checkpoint, moves the watermark, replaces the same-date snapshot.
+    /// Last commit of the run, after its last part file: clears the checkpoint, moves the watermark, replaces the same-date snapshot.
     private func finish() async throws {
-        if oddities > Self.odditiesLogged {
-            logger.warning("records skipped or values repaired in all", metadata: ["endpoint": "\(endpoint)", "count": .stringConvertible(oddities)])
-        }
-        if !schemaFixed { try await writeInferenceChunk() }
-        try await commitPart()
         let schema = EndpointTransition.SchemaUpdate(schema: tracker.schema, changes: takeSchemaChanges())
         let fresh = EndpointState(mode: mode, cursorField: cursorField)
         let ending = EndpointTransition.Ending(

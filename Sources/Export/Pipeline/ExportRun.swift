@@ -38,6 +38,8 @@ public struct ExportOptions: Sendable {
     public var deltaTables = true
     /// How long an S3 lake's run lock holds without renewal: a killed run's lock is taken over after this.
     public var lockTTL: Duration = .seconds(120)
+    /// After the export, list the incremental endpoints' ids and write tombstones for those gone (`run --reconcile`).
+    public var reconcile = false
 
     public init(target: LakeTarget, endpoints: [Endpoint], anchorDate: Date? = nil) {
         self.target = target
@@ -54,7 +56,8 @@ public struct ExportOptions: Sendable {
 }
 
 public struct EndpointResult: Sendable {
-    public enum Status: String, Sendable { case succeeded, failed, cancelled }
+    /// `incomplete`: the listing returned fewer records than the API counts (docs/completeness.md).
+    public enum Status: String, Sendable { case succeeded, failed, incomplete, cancelled }
     public var endpoint: String
     public var mode: SyncMode
     public var status: Status
@@ -65,6 +68,8 @@ public struct EndpointResult: Sendable {
     public var error: String?
     public var duration: Duration
     public var requests: RequestStatistics?
+    /// The listing against the API's count; nil when the endpoint stopped before its listing was read to the end.
+    public var completeness: Completeness?
 }
 
 public struct ExportSummary: Sendable {
@@ -184,7 +189,14 @@ public enum ExportRun {
                 startNext()
             }
         }
-        let ordered = options.endpoints.compactMap { e in results.first { $0.endpoint == e.name } }
+        var exported = options.endpoints.compactMap { e in results.first { $0.endpoint == e.name } }
+        if options.reconcile {
+            for endpoint in options.endpoints where endpoint.isIncremental {
+                let export = exported.first { $0.endpoint == endpoint.name }
+                exported.append(await reconcileDeletions(endpoint, exported: export, context: context, store: store, source: source, logger: logger))
+            }
+        }
+        let ordered = exported
         let summary = ExportSummary(runID: runID, results: ordered, requests: source.requestStatistics)
         try await evenIfCancelled { try await store.update { m in
             guard let index = m.runs.firstIndex(where: { $0.id == runID }) else { return }
@@ -196,7 +208,8 @@ public enum ExportRun {
             for r in ordered {
                 m.runs[index].endpoints[r.endpoint] = EndpointRunSummary(
                     status: r.status.rawValue, rows: r.rows, files: r.files, bytes: r.bytes, error: r.error,
-                    requests: r.requests?.requests, retries: r.requests?.retries, rateLimited: r.requests?.rateLimited)
+                    requests: r.requests?.requests, retries: r.requests?.retries, rateLimited: r.requests?.rateLimited,
+                    completeness: r.completeness)
             }
         } }
         logger.notice(
@@ -229,25 +242,27 @@ public enum ExportRun {
             // Offset paging cannot resume at an offset: records that left the listing since would shift the
             // rest below it, unseen. Such endpoints page again from the start and skip the ids already committed;
             // a committed file that cannot be read fails the endpoint (reading on would commit its rows twice).
+            // So does a listing found incomplete, whatever its paging.
             var resumeFrom = checkpoint?.resume
             var committedIDs: Set<String> = []
-            if let checkpoint, endpoint.pagination == .offset || endpoint.parent != nil {
+            if let checkpoint, endpoint.pagination == .offset || endpoint.parent != nil || checkpoint.restartListing == true {
                 resumeFrom = nil
                 let files = (state?.files ?? []).filter { checkpoint.runIDs.contains($0.runID) }
                 committedIDs = try await Self.ids(in: files, storage: context.storage)
             }
             let running = EndpointExporter(
                 endpoint: endpoint.name, cursorField: endpoint.cursorField, window: window, fullRefresh: fullRefresh, resumedCheckpoint: checkpoint,
-                committedIDs: committedIDs, state: state, context: context, manifest: store, logger: logger)
+                committedIDs: committedIDs, continuesListing: resumeFrom != nil, state: state, context: context, manifest: store, logger: logger)
             exporter = running
-            try await running.run(source.batches(for: endpoint, window: window, resumeFrom: resumeFrom))
+            try await running.run(
+                source.batches(for: endpoint, window: window, resumeFrom: resumeFrom), check: source.completenessCheck(for: endpoint, window: window))
         } catch is CancellationError {
             result.status = .cancelled
             result.error = "committed files are kept and the next run resumes from the last checkpoint"
         } catch {
-            result.status = .failed
+            result.status = error is IncompleteListing ? .incomplete : .failed
             result.error = "\(error)"
-            logger.error("endpoint failed", metadata: ["endpoint": "\(endpoint.name)", "error": "\(error)"])
+            logger.error("endpoint failed", metadata: ["endpoint": "\(endpoint.name)", "status": "\(result.status.rawValue)", "error": "\(error)"])
         }
         if result.status != .succeeded {
             // A failed step may have rolled the manifest back: the table follows it (or the next run's reconcile does).
@@ -263,7 +278,24 @@ public enum ExportRun {
         result.watermark = await store.manifest.endpoints[endpoint.name]?.watermark
         result.duration = ContinuousClock.now - started
         result.requests = source.requestStatistics(for: endpoint.name)
+        result.completeness = exporter?.completeness
         return result
+    }
+
+    /// The endpoint's deletions, once its export succeeded: the lake must hold every id the API has listed until now.
+    private static func reconcileDeletions<Source: RecordSource>(
+        _ endpoint: Endpoint, exported: EndpointResult?, context: EndpointExporter.Context, store: ManifestStore, source: Source, logger: Logger
+    ) async -> EndpointResult {
+        guard exported?.status == .succeeded, !Task.isCancelled else {
+            let cancelled = Task.isCancelled || exported?.status == .cancelled
+            return EndpointResult(
+                endpoint: Reconciliation.table(of: endpoint.name), mode: .incremental, status: cancelled ? .cancelled : .failed, rows: 0, files: 0,
+                bytes: 0, watermark: await store.manifest.endpoints[Reconciliation.table(of: endpoint.name)]?.watermark,
+                error: cancelled ? "committed files are kept and the next run resumes from the last checkpoint"
+                    : "not reconciled: the export of \(endpoint.name) did not succeed, so the lake may lack ids the API has; the next --reconcile tries again",
+                duration: .zero)
+        }
+        return await Reconciliation.reconcile(endpoint, source: source, store: store, context: context, logger: logger)
     }
 
     /// The window an endpoint's run reads, the checkpoint it resumes (if any), and whether it is a full refresh
@@ -349,7 +381,7 @@ public enum ExportRun {
         }
         let listed = Set(manifest.endpoints.values.flatMap(\.files).map(\.path))
         let knownRuns = Set(manifest.runs.map(\.id))
-        let endpoints = Set(Endpoint.all.map(\.name) + manifest.endpoints.keys)
+        let endpoints = Set(Endpoint.all.map(\.name) + Reconciliation.tables + manifest.endpoints.keys)
         var debris: [String] = []
         for path in paths.sorted() {
             var components = path.split(separator: "/").map(String.init)

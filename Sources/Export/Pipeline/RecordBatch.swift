@@ -12,6 +12,8 @@ public struct RecordBatch: Sendable {
     public var total: Int?
     /// NDJSON input: the line of each record, so that messages point at it.
     public var lineNumbers: [Int]?
+    /// Each record's `id` as the API page was skimmed for it (nil for saved pages): what `--reconcile` lists.
+    public var ids: [Int64?]?
 
     public init(records: RawRecords, resumeAfter: ResumePoint?, origin: String, total: Int? = nil) {
         self.records = records
@@ -38,6 +40,7 @@ public struct RecordBatch: Sendable {
         var batch = self
         batch.records = records.subset(kept)
         batch.lineNumbers = lineNumbers.map { lines in kept.map { lines[$0] } }
+        batch.ids = ids.map { ids in kept.map { ids[$0] } }
         return batch
     }
 

@@ -8,11 +8,14 @@ public protocol RecordSource: Sendable {
     /// Requests made so far (nil for sources that make none).
     var requestStatistics: RequestStatistics? { get }
     func requestStatistics(for endpoint: String) -> RequestStatistics?
+    /// How the endpoint's listing is checked for completeness; nil when it cannot be (no counts, or a sample).
+    func completenessCheck(for endpoint: Endpoint, window: IncrementalWindow?) -> CompletenessCheck?
 }
 
 extension RecordSource {
     public var requestStatistics: RequestStatistics? { nil }
     public func requestStatistics(for endpoint: String) -> RequestStatistics? { nil }
+    public func completenessCheck(for endpoint: Endpoint, window: IncrementalWindow?) -> CompletenessCheck? { nil }
 }
 
 /// The live API: pages from the shared, rate-limited client.
@@ -30,6 +33,17 @@ public struct APIRecordSource: RecordSource {
 
     public func requestStatistics(for endpoint: String) -> RequestStatistics? { client.statistics(for: endpoint) }
 
+    /// Snapshots compare with the totals of their first and last pages. An incremental window's pages may count only
+    /// what is left (`id_greater`), and `deal_stages`' pages count one pipeline each: one `limit=1` request after the
+    /// listing counts the whole window, or every pipeline's stages.
+    public func completenessCheck(for endpoint: Endpoint, window: IncrementalWindow?) -> CompletenessCheck? {
+        guard recordLimit == .max else { return nil }
+        guard endpoint.isIncremental || endpoint.parent != nil else { return CompletenessCheck(usesPageTotals: true, finalCount: nil) }
+        let client = client
+        let count: @Sendable () async throws -> Int? = { try await client.total(of: endpoint, window: window) }
+        return CompletenessCheck(usesPageTotals: endpoint.parent == nil, finalCount: count)
+    }
+
     /// The next page is fetched while this one is converted (one page ahead: the wait for the API overlaps
     /// the work on its records, and memory holds one page more). The limit applies before the read-ahead, so
     /// that no page past it is requested.
@@ -37,7 +51,9 @@ public struct APIRecordSource: RecordSource {
         -> AsyncBufferSequence<LimitedBatches<AsyncMapSequence<PageSequence, RecordBatch>>>
     {
         let batches = client.pages(of: endpoint, window: window, resumeFrom: resumeFrom).map { page in
-            RecordBatch(records: page.records, resumeAfter: page.resumeAfter, origin: page.requestDescription, total: page.total)
+            var batch = RecordBatch(records: page.records, resumeAfter: page.resumeAfter, origin: page.requestDescription, total: page.total)
+            batch.ids = page.recordIDs
+            return batch
         }
         return LimitedBatches(upstream: batches, limit: recordLimit).buffer(policy: .bounded(1))
     }
@@ -58,6 +74,7 @@ public struct LimitedBatches<Upstream: AsyncSequence>: AsyncSequence where Upstr
             if batch.records.count > remaining {
                 batch.records = batch.records.subset(Array(0..<remaining))
                 batch.lineNumbers = batch.lineNumbers.map { Array($0.prefix(remaining)) }
+                batch.ids = batch.ids.map { Array($0.prefix(remaining)) }
             }
             remaining -= batch.records.count
             return batch

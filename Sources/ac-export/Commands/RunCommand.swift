@@ -25,6 +25,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Show, per endpoint, the records the API reports, the requests and the time the run would take, and the watermark it would start from; write nothing.")
     var dryRun = false
 
+    @Flag(help: "After the export, list every id of contacts and deals (one request per 100 records) and write a tombstone (id, detected_at) into OUT/<endpoint>_deleted for each id the lake holds and the API no longer lists. Meant for a weekly run; a killed one resumes.")
+    var reconcile = false
+
     @Option(help: "Read at most N records per endpoint and show them (columns, types, first rows) instead of writing the lake: for trying things out.")
     var limit: Int?
 
@@ -72,6 +75,7 @@ struct RunCommand: AsyncParsableCommand {
         guard (limit ?? 1) > 0 else { throw ValidationError("--limit must be positive") }
         guard sampleOut == nil || limit != nil else { throw ValidationError("--sample-out keeps the sample of --limit N: give --limit too") }
         guard !(dryRun && limit != nil) else { throw ValidationError("--dry-run and --limit do not go together: --limit already reads only a sample") }
+        guard !(reconcile && limit != nil) else { throw ValidationError("--reconcile and --limit do not go together: a sample cannot tell which ids were deleted") }
     }
 
     func run() async throws {
@@ -106,6 +110,7 @@ struct RunCommand: AsyncParsableCommand {
         options.lockTTL = .seconds(objectStore.s3LockTtl)
         options.account = effective.credentials?.accountOrigin ?? Self.demoAccount
         options.fullRefreshEndpoints = effective.fullRefreshEndpoints
+        options.reconcile = reconcile
         options.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
         parquet.apply(to: &options)
         var clientConfiguration = ClientConfiguration()

@@ -14,13 +14,23 @@ enum DryRun {
         do {
             for plan in plans {
                 let total = try await client.total(of: plan.endpoint, window: plan.window)
-                let requests = total.map { max(1, ($0 + clientConfiguration.pageSize - 1) / clientConfiguration.pageSize) }
+                // The pages, and the count request that checks an incremental window or every pipeline's stages after reading.
+                let countRequest = plan.endpoint.isIncremental || plan.endpoint.parent != nil ? 1 : 0
+                let requests = total.map { max(1, ($0 + clientConfiguration.pageSize - 1) / clientConfiguration.pageSize) + countRequest }
                 totalRequests += requests ?? 0
                 let mode = plan.window == nil ? "full_refresh" : "incremental"
                 let from = plan.window.map { ISO8601DateFormatter().string(from: $0.since) } ?? "-"
                 rows.append([plan.endpoint.name, mode, total.map(String.init) ?? "?", requests.map(String.init) ?? "?",
                              requests.map { String(format: "%.0fs", Double($0) / clientConfiguration.requestsPerSecond) } ?? "?",
                              from + (plan.resumesCheckpoint ? " (resumes a checkpoint)" : "")])
+            }
+            // --reconcile lists every id of the incremental endpoints, then counts them once more.
+            for plan in plans where options.reconcile && plan.endpoint.isIncremental {
+                let total = try await client.total(of: plan.endpoint, window: nil)
+                let requests = total.map { max(1, ($0 + clientConfiguration.pageSize - 1) / clientConfiguration.pageSize) + 1 }
+                totalRequests += requests ?? 0
+                rows.append([plan.endpoint.name + "_deleted", "reconcile", total.map(String.init) ?? "?", requests.map(String.init) ?? "?",
+                             requests.map { String(format: "%.0fs", Double($0) / clientConfiguration.requestsPerSecond) } ?? "?", "every id"])
             }
             try await client.shutdown()
         } catch {
@@ -30,6 +40,6 @@ enum DryRun {
         let header = ["endpoint", "mode", "records", "requests", "time", "window starts at"]
         let lines = TextTable.lines(header: header, rows: rows)
         let seconds = Double(totalRequests) / clientConfiguration.requestsPerSecond
-        return (lines + ["about \(totalRequests) requests, \(String(format: "%.0f", seconds)) s at \(clientConfiguration.requestsPerSecond) requests/s (deal_stages adds one listing per pipeline); nothing was written"]).joined(separator: "\n")
+        return (lines + ["about \(totalRequests) requests, \(String(format: "%.0f", seconds)) s at \(clientConfiguration.requestsPerSecond) requests/s (deal_stages adds one listing per pipeline; contacts, deals and deal_stages include the count that checks completeness); nothing was written"]).joined(separator: "\n")
     }
 }

@@ -4,11 +4,14 @@ import Foundation
 /// The end-of-run table (stdout) and its JSON form.
 enum SummaryTable {
     static func render(_ summary: ExportSummary) -> String {
-        let header = ["endpoint", "mode", "status", "rows", "files", "bytes", "requests", "retries", "429s", "time", "watermark"]
+        let header = ["endpoint", "mode", "status", "rows", "skipped", "api count", "check", "files", "bytes", "requests", "retries", "429s", "time", "watermark"]
         let rows = summary.results.map(cells)
         var out = TextTable.lines(header: header, rows: rows, rule: true)
         for r in summary.results where r.error != nil && r.status != .cancelled {
             out.append("\(r.endpoint): \(r.error!)")
+        }
+        for r in summary.results where r.status == .succeeded {
+            if let c = r.completeness, c.verdict == .changed, let explanation = c.explanation { out.append("\(r.endpoint): \(explanation)") }
         }
         // One explanation for every endpoint the signal stopped: the status column already names them.
         if let stopped = summary.results.first(where: { $0.status == .cancelled }), let reason = stopped.error {
@@ -26,8 +29,26 @@ enum SummaryTable {
         let requests: String = r.requests.map { String($0.requests) } ?? "-"
         let retries: String = r.requests.map { String($0.retries) } ?? "-"
         let rateLimited: String = r.requests.map { String($0.rateLimited) } ?? "-"
-        return [r.endpoint, r.mode.rawValue, r.status.rawValue, String(r.rows), String(r.files), String(r.bytes),
+        let completeness = r.completeness
+        return [r.endpoint, r.mode.rawValue, r.status.rawValue, String(r.rows), completeness.map { String($0.skipped) } ?? "-",
+                completeness?.expected.map(String.init) ?? "-", completeness.map(check) ?? "-", String(r.files), String(r.bytes),
                 requests, retries, rateLimited, String(format: "%.1fs", seconds), r.watermark ?? "-"]
+    }
+
+    /// The verdict, with the records missing (positive) or read beyond the API's count (negative).
+    private static func check(_ c: Completeness) -> String {
+        switch c.verdict {
+        case .complete, .unchecked: c.verdict.rawValue
+        case .changed, .incomplete: "\(c.verdict.rawValue) \(c.difference.map { $0 > 0 ? "\($0) missing" : "\(-$0) extra" } ?? "")"
+        }
+    }
+
+    private static func json(_ c: Completeness) -> [String: Any] {
+        [
+            "verdict": c.verdict.rawValue, "expected": c.expected ?? NSNull(), "expected_at_start": c.expectedAtStart ?? NSNull(),
+            "read": c.read, "written": c.written, "skipped": c.skipped, "difference": c.difference ?? NSNull(),
+            "explanation": c.explanation ?? NSNull(),
+        ]
     }
 
     static func json(_ summary: ExportSummary) -> Data {
@@ -41,7 +62,7 @@ enum SummaryTable {
                     "files": r.files, "bytes": r.bytes, "watermark": r.watermark ?? NSNull(), "error": r.error ?? NSNull(),
                     "seconds": Double(r.duration.components.seconds) + Double(r.duration.components.attoseconds) / 1e18,
                     "requests": r.requests?.requests ?? NSNull(), "retries": r.requests?.retries ?? NSNull(),
-                    "rate_limited": r.requests?.rateLimited ?? NSNull(),
+                    "rate_limited": r.requests?.rateLimited ?? NSNull(), "completeness": r.completeness.map(json) ?? NSNull(),
                 ]
             },
         ]

@@ -1,0 +1,96 @@
+/// Did a run get every record the API holds for an endpoint? The listing's own count (`meta.total`) against the
+/// records the run read (docs/completeness.md). Kept per endpoint in the manifest's run record and the summary.
+public struct Completeness: Codable, Sendable, Equatable {
+    public enum Verdict: String, Codable, Sendable {
+        /// Every record the API counts was read.
+        case complete
+        /// Read and counted differ, by no more than the count moved while the run read: records changed meanwhile.
+        case changed
+        /// Fewer records read than the API counts, and no change during the run explains it: the listing stopped
+        /// early or skipped records. The endpoint fails and its watermark stays.
+        case incomplete
+        /// No count to check against: saved pages without totals, a sample (`run --limit`).
+        case unchecked
+    }
+
+    public var verdict: Verdict
+    /// What the API counts now: `meta.total` of the listing's last page, or of one `limit=1` request with the same
+    /// window filters after the window was read (incremental endpoints, and `deal_stages` over all pipelines).
+    public var expected: Int?
+    /// `meta.total` of the listing's first page (of the run's first part, when it resumed a checkpoint).
+    public var expectedAtStart: Int?
+    /// Records the listing returned, each once (a resumed run counts those before its resume point too).
+    public var read: Int
+    /// Rows committed, resumed parts included.
+    public var written: Int
+    /// Read and not written: unchanged records at the previous watermark (committed by the run that set it), and
+    /// elements of a records array that are not objects.
+    public var skipped: Int
+    /// `expected - read`: positive when records are missing.
+    public var difference: Int?
+    /// What the difference means, in words; nil when there is none.
+    public var explanation: String?
+
+    /// The verdict of the figures. A shortfall is explained by changes during the run only up to how much the count
+    /// moved between the first page and the end; a surplus means records left the listing after they were read.
+    public init(expected: Int?, expectedAtStart: Int?, read: Int, written: Int, skipped: Int) {
+        self.expected = expected
+        self.expectedAtStart = expectedAtStart
+        self.read = read
+        self.written = written
+        self.skipped = skipped
+        guard let expected else {
+            verdict = .unchecked
+            return
+        }
+        let difference = expected - read
+        self.difference = difference
+        let moved = expectedAtStart.map { abs(expected - $0) } ?? 0
+        switch difference {
+        case 0:
+            verdict = .complete
+        case ..<0:
+            verdict = .changed
+            explanation = "read \(-difference) more than the API counts now: records deleted or moved out of the window after they were read"
+                + (moved == 0 ? " (the count did not move while reading)" : "")
+        case ...moved:
+            verdict = .changed
+            explanation = "\(difference) fewer than the API counts now, while its count moved by \(moved) during the run: records inserted or changed while paging come with the next run"
+        default:
+            verdict = .incomplete
+            explanation = "\(difference) fewer than the API counts"
+                + (moved > 0 ? ", more than the \(moved) its count moved during the run" : ", and its count did not move during the run")
+                + ": the listing stopped early or skipped records"
+        }
+    }
+}
+
+/// How a source lets an endpoint's listing be checked (`RecordSource.completenessCheck`).
+public struct CompletenessCheck: Sendable {
+    /// The batches' totals are counts of one listing (not per parent record): the first is the count at the start,
+    /// the last the count at the end when `finalCount` is nil.
+    public var usesPageTotals: Bool
+    /// One more request after the listing, for the count of what it should have returned.
+    public var finalCount: (@Sendable () async throws -> Int?)?
+
+    public init(usesPageTotals: Bool, finalCount: (@Sendable () async throws -> Int?)?) {
+        self.usesPageTotals = usesPageTotals
+        self.finalCount = finalCount
+    }
+}
+
+/// A listing that returned fewer records than the API counts. For an export, what was read is committed, the
+/// watermark stays, and the next run reads the listing again from its start, skipping the records committed; for a
+/// reconcile, no tombstone is written.
+struct IncompleteListing: Error, CustomStringConvertible {
+    var endpoint: String
+    var completeness: Completeness
+    var reconcile = false
+    var description: String {
+        let consequence = reconcile
+            ? "No tombstones were written (an id that was not listed cannot be told from a deleted one); the next --reconcile lists again"
+            : "The \(completeness.written) rows read are committed and the watermark did not move: the next run reads the listing again from its start and skips what is committed"
+        return "\(endpoint): incomplete: read \(completeness.read) records, the API counts \(completeness.expected ?? 0); \(completeness.explanation ?? "fewer than it counts"). "
+            + consequence + ". If it stays incomplete, compare with the count in ActiveCampaign's interface and report it"
+    }
+}

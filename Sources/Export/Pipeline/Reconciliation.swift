@@ -1,0 +1,192 @@
+import ActiveCampaign
+import AsyncAlgorithms
+import Foundation
+import JSON
+import Logging
+
+/// `run --reconcile`: the ids an incremental endpoint's files hold that the API no longer lists become tombstones
+/// (`id`, `detected_at`) in the table `<endpoint>_deleted`, each id once (docs/completeness.md#deletions).
+///
+/// The listing is read whole, without a window. Contacts are listed by id keyset and judged page by page, so a
+/// reconcile killed mid-listing resumes after the last id it judged (`Manifest.reconciliations`); deals are listed by
+/// offset and judged at the end, and a killed one lists again. Tombstones are written only once the listing is
+/// proven complete: one that returned fewer records than the API counts writes none.
+enum Reconciliation {
+    /// The tombstone table of `endpoint`.
+    static func table(of endpoint: String) -> String { endpoint + "_deleted" }
+
+    /// Every tombstone table a lake may hold.
+    static let tables = Endpoint.all.filter(\.isIncremental).map { table(of: $0.name) }
+
+    /// Lists the endpoint's ids and writes the tombstones of those gone; the result is reported as the table's.
+    static func reconcile<Source: RecordSource>(
+        _ endpoint: Endpoint, source: Source, store: ManifestStore, context: EndpointExporter.Context, logger: Logger
+    ) async -> EndpointResult {
+        let started = ContinuousClock.now
+        let table = table(of: endpoint.name)
+        var result = EndpointResult(
+            endpoint: table, mode: .incremental, status: .succeeded, rows: 0, files: 0, bytes: 0, watermark: nil, error: nil, duration: .zero)
+        let requestsBefore = source.requestStatistics(for: endpoint.name)
+        do {
+            let listing = try await listDeletedIDs(endpoint, source: source, store: store, context: context, logger: logger)
+            let detectedAt = EndpointExporter.iso(date: Date())
+            let records = listing.deleted.map { id in
+                JSONValue.object(JSONObject(members: [
+                    JSONMember(key: "id", value: .string(String(id))), JSONMember(key: "detected_at", value: .string(detectedAt)),
+                ]))
+            }
+            // The table appears with the first deletion found.
+            if !records.isEmpty {
+                let exporter = EndpointExporter(
+                    endpoint: table, cursorField: "detected_at", window: nil, resumedCheckpoint: nil, state: await store.manifest.endpoints[table],
+                    context: context, manifest: store, logger: logger)
+                try await exporter.run([RecordBatch(records: records, resumeAfter: nil, origin: "the reconcile of \(endpoint.name)")].async)
+                result.rows = exporter.rowsCommitted
+                result.files = exporter.filesCommitted
+                result.bytes = exporter.bytesCommitted
+            }
+            // Committed: a resumed listing would only find the same ids, already tombstoned.
+            try await store.update { m in
+                m.reconciliations?[endpoint.name] = nil
+                if m.reconciliations?.isEmpty == true { m.reconciliations = nil }
+            }
+            result.completeness = listing.completeness
+            logger.notice(
+                "reconciled", metadata: ["endpoint": "\(endpoint.name)", "table": "\(table)", "deleted": .stringConvertible(listing.deleted.count),
+                                         "listed": .stringConvertible(listing.completeness.read)])
+        } catch is CancellationError {
+            result.status = .cancelled
+            result.error = "the reconcile stopped; the next --reconcile resumes it"
+        } catch let incomplete as IncompleteListing {
+            result.status = .incomplete
+            result.completeness = incomplete.completeness
+            result.error = "\(incomplete)"
+            logger.error("reconcile incomplete", metadata: ["endpoint": "\(endpoint.name)", "error": "\(incomplete)"])
+        } catch {
+            result.status = .failed
+            result.error = "\(error)"
+            logger.error("reconcile failed", metadata: ["endpoint": "\(endpoint.name)", "error": "\(error)"])
+        }
+        result.watermark = await store.manifest.endpoints[table]?.watermark
+        result.duration = ContinuousClock.now - started
+        result.requests = source.requestStatistics(for: endpoint.name).map { now in
+            var delta = now
+            delta.requests -= requestsBefore?.requests ?? 0
+            delta.retries -= requestsBefore?.retries ?? 0
+            delta.rateLimited -= requestsBefore?.rateLimited ?? 0
+            delta.failures -= requestsBefore?.failures ?? 0
+            return delta
+        }
+        return result
+    }
+
+    /// A reconcile that cannot tell a deleted id from one its listing missed writes nothing.
+    struct ListingUnprovable: Error, CustomStringConvertible {
+        var endpoint: String
+        var reason: String
+        var description: String { "\(endpoint): no tombstones written: \(reason)" }
+    }
+
+    /// The ids of the endpoint's files, not tombstoned yet, that the listing no longer returns; with the listing's
+    /// completeness figures (`written` and `skipped` stay 0: nothing of the listing itself is written).
+    private static func listDeletedIDs<Source: RecordSource>(
+        _ endpoint: Endpoint, source: Source, store: ManifestStore, context: EndpointExporter.Context, logger: Logger
+    ) async throws -> (deleted: [Int64], completeness: Completeness) {
+        let manifest = await store.manifest
+        let tombstoned = try await ExportRun.ids(in: manifest.endpoints[table(of: endpoint.name)]?.files ?? [], storage: context.storage)
+        let committed = try await ExportRun.ids(in: manifest.endpoints[endpoint.name]?.files ?? [], storage: context.storage)
+        let lake = committed.subtracting(tombstoned).compactMap { Int64($0) }.sorted()
+        guard let check = source.completenessCheck(for: endpoint, window: nil) else {
+            throw ListingUnprovable(endpoint: endpoint.name, reason: "this source gives no count to prove its listing complete")
+        }
+        let ordered = endpoint.pagination == .idGreater && endpoint.parent == nil
+        let progress = ordered ? manifest.reconciliations?[endpoint.name] : nil
+        var judge = DeletedIDs(lake: lake, resuming: progress)
+        var read = progress?.read ?? 0
+        var totalAtStart = progress?.totalAtStart
+        var lastTotal: Int?
+        var firstBatch = true
+        var lastSaved = ContinuousClock.now
+        if let progress {
+            logger.info("resuming the reconcile's listing", metadata: ["endpoint": "\(endpoint.name)", "after_id": "\(progress.afterID)"])
+        }
+        for try await batch in source.batches(for: endpoint, window: nil, resumeFrom: progress.map { .afterID($0.afterID) }) {
+            try Task.checkCancellation()
+            if firstBatch && progress == nil { totalAtStart = batch.total }
+            firstBatch = false
+            lastTotal = batch.total ?? lastTotal
+            guard let ids = batch.ids else {
+                throw ListingUnprovable(endpoint: endpoint.name, reason: "its source does not give the records' ids")
+            }
+            read += ids.count
+            if ordered {
+                judge.observeOrderedPage(ids.compactMap { $0 })
+                if ContinuousClock.now - lastSaved >= context.checkpointInterval {
+                    let saved = ReconcileProgress(
+                        runID: context.runID, afterID: judge.judgedUpTo, read: read, totalAtStart: totalAtStart, missing: judge.missing)
+                    try await store.update { m in m.reconciliations = (m.reconciliations ?? [:]).merging([endpoint.name: saved]) { $1 } }
+                    lastSaved = ContinuousClock.now
+                }
+            } else {
+                judge.observeUnordered(ids.compactMap { $0 })
+            }
+        }
+        try Task.checkCancellation()
+        var expected = lastTotal
+        if let finalCount = check.finalCount { expected = try await finalCount() }
+        let completeness = Completeness(expected: expected, expectedAtStart: totalAtStart, read: read, written: 0, skipped: 0)
+        // Any shortfall, even one that changes during the listing explain, may be a live record that was not listed:
+        // tombstoning it would be wrong, so nothing is written and the next reconcile lists again.
+        guard let difference = completeness.difference, difference <= 0 else {
+            try await store.update { m in
+                m.reconciliations?[endpoint.name] = nil
+                if m.reconciliations?.isEmpty == true { m.reconciliations = nil }
+            }
+            var incomplete = completeness
+            incomplete.verdict = .incomplete
+            throw IncompleteListing(endpoint: endpoint.name, completeness: incomplete, reconcile: true)
+        }
+        return (judge.finish(ordered: ordered), completeness)
+    }
+}
+
+/// Which ids of the lake a listing no longer returns. An ordered listing (ascending ids, by keyset) is judged page by
+/// page up to the page's largest id, so that a resumed one needs only what it found missing so far; any other is
+/// judged once it has been read whole.
+struct DeletedIDs {
+    /// The lake's ids not tombstoned yet, ascending and distinct.
+    private let lake: [Int64]
+    /// Index of the first lake id not judged yet (ordered listings).
+    private var next: Int
+    private(set) var judgedUpTo: Int64
+    private(set) var missing: [Int64]
+    private var listed: Set<Int64> = []
+
+    init(lake: [Int64], resuming progress: ReconcileProgress?) {
+        self.lake = lake
+        judgedUpTo = progress?.afterID ?? .min
+        next = lake.firstIndex { $0 > (progress?.afterID ?? .min) } ?? lake.count
+        let stillInLake = Set(lake)
+        missing = (progress?.missing ?? []).filter(stillInLake.contains)
+    }
+
+    /// A page of an ascending listing: every lake id up to its largest id that it does not hold is gone.
+    mutating func observeOrderedPage(_ ids: [Int64]) {
+        guard let highest = ids.max() else { return }
+        let page = Set(ids)
+        while next < lake.count, lake[next] <= highest {
+            if !page.contains(lake[next]) { missing.append(lake[next]) }
+            next += 1
+        }
+        judgedUpTo = max(judgedUpTo, highest)
+    }
+
+    mutating func observeUnordered(_ ids: [Int64]) {
+        listed.formUnion(ids)
+    }
+
+    /// The ids gone, ascending, once the listing was read to its end.
+    func finish(ordered: Bool) -> [Int64] {
+        ordered ? missing + lake[next...] : lake.filter { !listed.contains($0) }
+    }
+}

@@ -1,0 +1,174 @@
+import ActiveCampaign
+import ActiveCampaignMock
+@testable import Export
+import Foundation
+import JSON
+import Logging
+import Testing
+
+/// `run --reconcile` (docs/completeness.md#deletions): records deleted in the mock become tombstones in
+/// `<endpoint>_deleted`, exactly once, read the same by pyarrow, deltalake, polars and the README's DuckDB query.
+@Suite(.serialized) struct ReconcileTests {
+    let logger = Logger(label: "test")
+    static let incremental = [Endpoint.named("contacts")!, Endpoint.named("deals")!]
+
+    func export(_ baseURL: String, _ mock: MockConfiguration, to lake: String, reconcile: Bool, checkpointEveryPage: Bool = false) async throws -> ExportSummary {
+        let client = ActiveCampaignClient(
+            credentials: try Credentials(apiKey: mock.apiKey, baseURL: baseURL), configuration: EndToEndTests.fastClient, logger: logger)
+        var options = ExportOptions(target: .folder(lake), endpoints: Self.incremental, anchorDate: Date(timeIntervalSince1970: 0))
+        options.reconcile = reconcile
+        if checkpointEveryPage { options.checkpointInterval = .zero }
+        defer { Task { try? await client.shutdown() } }
+        let summary = try await ExportRun.run(options, source: APIRecordSource(client: client), logger: logger)
+        try await client.shutdown()
+        return summary
+    }
+
+    /// The ids of the mock's live records of `path`.
+    static func liveIDs(_ server: MockServer, _ path: String) throws -> [Int] {
+        try server.currentRecords(path: path).map { record in
+            guard case .object(let object) = try JSONParser.parse(record), case .string(let id)? = object["id"], let value = Int(id) else {
+                throw JSONParseError(offset: 0, reason: "a record without an id")
+            }
+            return value
+        }
+    }
+
+    static func tombstones(_ lake: String, _ endpoint: String) async throws -> [String] {
+        try await CompletenessTests.committedIDs(lake, Reconciliation.table(of: endpoint)).sorted { Int($0)! < Int($1)! }
+    }
+
+    /// Tombstones and current records as other engines read them (Tests/Interop/check_tombstones.py).
+    static func checkWithOtherEngines(
+        _ lake: String, deleted: [String: [Int]], live: [String: [Int]], sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let expected = lake + "-expected.json"
+        defer { try? FileManager.default.removeItem(atPath: expected) }
+        let object = Dictionary(uniqueKeysWithValues: deleted.keys.map { ($0, ["deleted": deleted[$0]!, "live": live[$0]!]) })
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: expected))
+        guard FileManager.default.isExecutableFile(atPath: LakeHarness.python) else {
+            Issue.record("no Python venv at \(LakeHarness.python): run `make venv`", sourceLocation: sourceLocation)
+            return
+        }
+        let script = LakeHarness.repositoryRoot.appendingPathComponent("Tests/Interop/check_tombstones.py").path
+        let (status, output) = try await LakeHarness.run(LakeHarness.python, [script, lake, expected])
+        #expect(status == 0, "\(output)", sourceLocation: sourceLocation)
+    }
+
+    @Test func exactlyTheDeletedIDsGetTombstonesOnceAcrossReconciles() async throws {
+        let lake = try LakeHarness.temporaryDirectory("lake")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        let mock = MockConfiguration(seed: 21, contacts: 430, deals: 260)
+        try await withMockServer(mock) { baseURL, server in
+            #expect(try await export(baseURL, mock, to: lake, reconcile: false).succeeded)
+            server.delete(path: "contacts", ids: [1, 150, 151, 200, 429, 430])
+            server.delete(path: "deals", ids: [2, 77, 260])
+            let first = try await export(baseURL, mock, to: lake, reconcile: true)
+            #expect(first.succeeded, "\(first.results.map { "\($0.endpoint): \($0.error ?? "-")" })")
+            #expect(first.results.map(\.endpoint) == ["contacts", "deals", "contacts_deleted", "deals_deleted"])
+            #expect(first.results[2].rows == 6 && first.results[3].rows == 3)
+            // The id listing is checked like any other: every live record listed, none missing.
+            #expect(first.results[2].completeness?.read == 424 && first.results[2].completeness?.verdict == .complete)
+            #expect(try await Self.tombstones(lake, "contacts") == ["1", "150", "151", "200", "429", "430"])
+            #expect(try await Self.tombstones(lake, "deals") == ["2", "77", "260"])
+
+            let again = try await export(baseURL, mock, to: lake, reconcile: true)
+            #expect(again.succeeded && again.results[2].rows == 0 && again.results[3].rows == 0, "nothing new is deleted")
+            server.delete(path: "contacts", ids: [42])
+            let third = try await export(baseURL, mock, to: lake, reconcile: true)
+            #expect(third.succeeded && third.results[2].rows == 1 && third.results[3].rows == 0)
+            #expect(try await Self.tombstones(lake, "contacts") == ["1", "42", "150", "151", "200", "429", "430"], "each id once")
+            #expect(try ManifestStore.read(directory: lake).reconciliations == nil, "no unfinished listing is left")
+            try await Self.checkWithOtherEngines(
+                lake, deleted: ["contacts": [1, 42, 150, 151, 200, 429, 430], "deals": [2, 77, 260]],
+                live: ["contacts": try Self.liveIDs(server, "contacts"), "deals": try Self.liveIDs(server, "deals")])
+        }
+    }
+
+    /// A reconcile stopped mid-listing keeps how far it got; the next one lists on from there and finds the same ids.
+    @Test func aStoppedReconcileResumesAfterTheLastIDItJudged() async throws {
+        let lake = try LakeHarness.temporaryDirectory("lake")
+        let log = lake + "-requests.jsonl"
+        defer { try? FileManager.default.removeItem(atPath: lake); try? FileManager.default.removeItem(atPath: log) }
+        let now = Date()
+        let deleted = [5, 120, 250, 333]
+        let clean = MockConfiguration(seed: 22, contacts: 400, deals: 50, logPath: log, now: now)
+        try await withMockServer(clean) { baseURL, _ in
+            let first = try await export(baseURL, clean, to: lake, reconcile: false)
+            #expect(first.succeeded)
+        }
+        // The second run's contacts export makes 2 requests (the window's one page and its count); the reconcile's
+        // listing gets 2 pages, then the API refuses.
+        let failing = MockConfiguration(
+            seed: 22, contacts: 400, deals: 50, now: now, faults: [MockFaultRule(path: "contacts", requests: 4..<1000, fault: .status(400))])
+        try await withMockServer(failing) { baseURL, server in
+            server.delete(path: "contacts", ids: deleted)
+            let stopped = try await export(baseURL, failing, to: lake, reconcile: true, checkpointEveryPage: true)
+            #expect(stopped.results[0].status == .succeeded && stopped.results[2].status == .failed, "\(stopped.results.map { "\($0.endpoint): \($0.error ?? "-")" })")
+        }
+        let progress = try #require(try ManifestStore.read(directory: lake).reconciliations?["contacts"])
+        #expect(progress.afterID == 202 && progress.missing == [5, 120] && progress.read == 200 && progress.totalAtStart == 396, "\(progress)")
+        #expect(try await Self.tombstones(lake, "contacts").isEmpty, "nothing is written before the listing is complete")
+        try Data().write(to: URL(fileURLWithPath: log))
+        try await withMockServer(clean) { baseURL, server in
+            server.delete(path: "contacts", ids: deleted)
+            let resumed = try await export(baseURL, clean, to: lake, reconcile: true)
+            #expect(resumed.succeeded, "\(resumed.results.map { "\($0.endpoint): \($0.error ?? "-")" })")
+            #expect(resumed.results[2].completeness?.read == 396 && resumed.results[2].completeness?.verdict == .complete)
+            let listing = try CompletenessTests.requests(log).compactMap { $0["query"] as? String }.filter { $0.contains("orders") && !$0.contains("filters") }
+            #expect(listing.first?.contains("id_greater=202") == true, "the listing goes on after the last id judged: \(listing)")
+        }
+        #expect(try await Self.tombstones(lake, "contacts") == deleted.map(String.init))
+        #expect(try ManifestStore.read(directory: lake).reconciliations == nil)
+    }
+
+    /// An id listing that stops early cannot tell deleted ids from unlisted ones: no tombstone, exit status 1.
+    @Test func anIncompleteIDListingWritesNoTombstones() async throws {
+        let lake = try LakeHarness.temporaryDirectory("lake")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        let now = Date()
+        let clean = MockConfiguration(seed: 23, contacts: 300, deals: 50, now: now)
+        try await withMockServer(clean) { baseURL, _ in
+            let first = try await export(baseURL, clean, to: lake, reconcile: false)
+            #expect(first.succeeded)
+        }
+        // The reconcile's second page (request 3 of contacts) is empty: the listing ends at 100 of 300.
+        let stopping = MockConfiguration(seed: 23, contacts: 300, deals: 50, now: now, faults: [MockFaultRule(path: "contacts", requests: 3..<4, fault: .emptyPage)])
+        try await withMockServer(stopping) { baseURL, _ in
+            let run = try await export(baseURL, stopping, to: lake, reconcile: true)
+            #expect(!run.succeeded && run.results[2].status == .incomplete, "\(run.results.map { "\($0.endpoint): \($0.error ?? "-")" })")
+            #expect(run.results[2].error?.contains("No tombstones were written") == true)
+            #expect(run.results[2].completeness?.read == 100 && run.results[2].completeness?.expected == 300)
+        }
+        let manifest = try ManifestStore.read(directory: lake)
+        #expect(manifest.endpoints["contacts_deleted"] == nil && manifest.reconciliations == nil)
+        #expect(!FileManager.default.fileExists(atPath: lake + "/contacts_deleted"))
+    }
+
+    /// The CLI: `--dry-run --reconcile` prices the listing; `--reconcile` reports the tombstone tables in its summary.
+    @Test func theCommandLineReconcilesAndItsDryRunCountsTheListing() async throws {
+        guard FileManager.default.isExecutableFile(atPath: LakeHarness.cli) else {
+            Issue.record("\(LakeHarness.cli) is missing: `make test` builds it before the tests")
+            return
+        }
+        let lake = try LakeHarness.temporaryDirectory("lake")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        let mock = MockConfiguration(apiKey: "reconcile-key", contacts: 250, deals: 40)
+        try await withMockServer(mock) { baseURL, server in
+            let environment = ["ACTIVECAMPAIGN_API_KEY": "reconcile-key", "ACTIVECAMPAIGN_BASE_URL": baseURL]
+            let arguments = ["run", "--out", lake, "--endpoints", "contacts,deals", "--anchor-date", "2000-01-01", "--rate-limit", "100"]
+            let (exported, firstOutput) = try await LakeHarness.run(LakeHarness.cli, arguments, environment: environment)
+            #expect(exported == 0, "\(firstOutput)")
+            server.delete(path: "contacts", ids: [7, 8])
+            let (planned, plan) = try await LakeHarness.run(LakeHarness.cli, arguments + ["--dry-run", "--reconcile"], environment: environment)
+            #expect(planned == 0, "\(plan)")
+            let row = plan.split(separator: "\n").first { $0.hasPrefix("contacts_deleted") }.map { $0.split(separator: " ").map(String.init) } ?? []
+            #expect(row.starts(with: ["contacts_deleted", "reconcile", "248", "4"]), "3 pages and the count: \(plan)")
+            let (status, output) = try await LakeHarness.run(LakeHarness.cli, arguments + ["--reconcile"], environment: environment)
+            #expect(status == 0, "\(output)")
+            let summary = output.split(separator: "\n").first { $0.hasPrefix("contacts_deleted") }.map { $0.split(separator: " ").map(String.init) } ?? []
+            #expect(summary.starts(with: ["contacts_deleted", "incremental", "succeeded", "2", "0", "248", "complete"]), "\(output)")
+        }
+        #expect(try await Self.tombstones(lake, "contacts") == ["7", "8"])
+    }
+}
