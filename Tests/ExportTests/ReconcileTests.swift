@@ -171,4 +171,43 @@ import Testing
         }
         #expect(try await Self.tombstones(lake, "contacts") == ["7", "8"])
     }
+
+    /// kill -9 during the reconcile's listing, once it saved how far it got: the next `--reconcile` resumes there and
+    /// writes exactly the deleted ids.
+    @Test func aKilledReconcileResumes() async throws {
+        guard FileManager.default.isExecutableFile(atPath: LakeHarness.cli) else {
+            Issue.record("\(LakeHarness.cli) is missing: `make test` builds it before the tests")
+            return
+        }
+        let lake = try LakeHarness.temporaryDirectory("lake")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        let deleted = [3, 404, 405, 1_111, 1_500]
+        let mock = MockConfiguration(apiKey: "kill-key", contacts: 1_500, deals: 20, latency: .milliseconds(60))
+        try await withMockServer(mock) { baseURL, server in
+            let environment = ["ACTIVECAMPAIGN_API_KEY": "kill-key", "ACTIVECAMPAIGN_BASE_URL": baseURL]
+            let arguments = ["run", "--out", lake, "--endpoints", "contacts", "--anchor-date", "2000-01-01", "--rate-limit", "100"]
+            let (exported, output) = try await LakeHarness.run(LakeHarness.cli, arguments, environment: environment)
+            #expect(exported == 0, "\(output)")
+            server.delete(path: "contacts", ids: deleted)
+            let reconciling = try StartedProcess(
+                LakeHarness.cli, arguments + ["--reconcile", "--checkpoint-interval", "0.05"], environment: environment, in: nil)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while reconciling.isRunning, ContinuousClock.now < deadline,
+                  (try? ManifestStore.read(directory: lake))?.reconciliations?["contacts"] == nil {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            kill(reconciling.pid, SIGKILL)
+            _ = try await reconciling.waitForExit(within: .seconds(10))
+            let killed = reconciling.outcome()
+            #expect(killed.crashed, "the run must be killed mid-listing, not finish: \(killed.combined)")
+            let progress = try #require(try ManifestStore.read(directory: lake).reconciliations?["contacts"])
+            #expect(progress.afterID > 0 && progress.afterID < 1_500, "\(progress)")
+            #expect(try await Self.tombstones(lake, "contacts").isEmpty)
+            let resumed = try await LakeHarness.runSeparately(LakeHarness.cli, arguments + ["--reconcile", "--log-format", "json"], environment: environment)
+            #expect(resumed.status == 0, "\(resumed.combined)")
+            #expect(resumed.stderr.contains("resuming the reconcile's listing") && resumed.stderr.contains("\(progress.afterID)"), "\(resumed.stderr)")
+        }
+        #expect(try await Self.tombstones(lake, "contacts") == deleted.map(String.init))
+        #expect(try ManifestStore.read(directory: lake).reconciliations == nil)
+    }
 }
