@@ -5,10 +5,13 @@ EXPECTED_JSON: {"<endpoint>": {"deleted": [ids], "live": [ids]}} for contacts an
 
 For each endpoint: pyarrow reads exactly the deleted ids from `<endpoint>_deleted/date=*/*.parquet`, each once, with
 `detected_at` a timestamp; deltalake and polars read the same from its Delta table; and the README's "current
-records" query (latest version per id, minus tombstones) run by DuckDB returns exactly the live ids.
+records" query (latest version per id, minus tombstones), taken from README.md itself and run by DuckDB with this
+lake's paths (and deals' names for deals), returns exactly the live ids.
 Exit status 1 with the differences on stderr.
 """
 import json
+import pathlib
+import re
 import sys
 
 import deltalake
@@ -18,6 +21,15 @@ import pyarrow
 import pyarrow.dataset
 
 CURSOR = {"contacts": "udate", "deals": "mdate"}
+README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_query():
+    """The README's DuckDB query of the current contacts: the sql block that reads contacts_deleted with read_parquet."""
+    for block in re.findall(r"```sql\n(.*?)```", README.read_text(), re.S):
+        if "read_parquet('OUT/contacts_deleted" in block:
+            return block.strip().rstrip(";")
+    raise SystemExit("README.md has no DuckDB query over OUT/contacts_deleted")
 
 
 def main():
@@ -45,18 +57,8 @@ def main():
         if sorted(int(i) for i in frame["id"].to_list()) != deleted:
             problems.append(f"{endpoint}: polars.read_delta reads tombstones {frame['id'].to_list()}, expected {deleted}")
 
-        # The README's query, with this lake's paths.
-        query = f"""
-            WITH versions AS (
-                SELECT *, row_number() OVER (PARTITION BY id ORDER BY {CURSOR[endpoint]} DESC, _extracted_at DESC) AS version
-                FROM read_parquet('{lake}/{endpoint}/date=*/*.parquet', hive_partitioning = true, union_by_name = true)
-            )
-            SELECT id FROM versions
-            WHERE version = 1
-              AND id NOT IN (SELECT id FROM read_parquet('{table}/date=*/*.parquet'))
-            ORDER BY id
-        """
-        current = sorted(int(row[0]) for row in duckdb.sql(query).fetchall())
+        query = readme_query().replace("'OUT/contacts", f"'{lake}/{endpoint}").replace("udate", CURSOR[endpoint])
+        current = sorted(int(i) for i in duckdb.sql(query).fetchnumpy()["id"])
         if current != live:
             missing = sorted(set(live) - set(current))[:10]
             extra = sorted(set(current) - set(live))[:10]
