@@ -238,10 +238,21 @@ import Testing
             let completeness = try #require(tagSummary["completeness"] as? [String: Any])
             #expect(tagSummary["status"] as? String == "incomplete" && completeness["verdict"] as? String == "incomplete")
             #expect(completeness["expected"] as? Int == 57 && completeness["read"] as? Int == 50 && completeness["difference"] as? Int == 7)
+            let tagFiles = try #require(try ManifestStore.read(directory: lake).endpoints["tags"]?.files)
+            #expect(tagFiles.count == 1 && tagFiles.allSatisfy { Staging.isStaged($0.path) }, "the incomplete snapshot is committed, not published")
+            let visible = (FileManager.default.enumerator(atPath: lake + "/tags")?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".parquet") }
+            #expect(visible.isEmpty, "readers see no tags file: \(visible)")
+            let (statusCode, statusOutput) = try await LakeHarness.run(LakeHarness.cli, ["status", lake])
+            #expect(statusCode == 0 && statusOutput.contains("incomplete (read 50 of 57)") && statusOutput.contains("complete (read 120 of 120)"), "\(statusOutput)")
+            // The operator's way out for an account whose counts are known to be off: reported, not failed.
+            let (accepted, acceptedOutput) = try await LakeHarness.run(
+                LakeHarness.cli, ["run", "--out", lake, "--endpoints", "tags", "--accept-incomplete", "--rate-limit", "100"],
+                environment: ["ACTIVECAMPAIGN_API_KEY": "count-key", "ACTIVECAMPAIGN_BASE_URL": baseURL])
+            #expect(accepted == 0, "\(acceptedOutput)")
+            let acceptedRow = acceptedOutput.split(separator: "\n").first { $0.hasPrefix("tags ") }.map { $0.split(separator: " ").map(String.init) } ?? []
+            #expect(acceptedRow.starts(with: ["tags", "full_refresh", "succeeded", "50", "0", "57", "incomplete", "7", "missing"]), "\(acceptedOutput)")
+            let published = try ManifestStore.read(directory: lake).endpoints["tags"]?.files ?? []
+            #expect(published.count == 1 && !Staging.isStaged(published[0].path), "the snapshot is published")
         }
-        let tagFiles = try #require(try ManifestStore.read(directory: lake).endpoints["tags"]?.files)
-        #expect(tagFiles.count == 1 && tagFiles.allSatisfy { Staging.isStaged($0.path) }, "the incomplete snapshot is committed, not published")
-        let visible = (FileManager.default.enumerator(atPath: lake + "/tags")?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".parquet") }
-        #expect(visible.isEmpty, "readers see no tags file: \(visible)")
     }
 }

@@ -19,6 +19,8 @@ final class EndpointExporter {
         var progress: (@Sendable (ExportProgress) -> Void)?
         /// The endpoints' Delta tables, which follow each manifest change (nil: no Delta log is written).
         var tables: DeltaTables?
+        /// An incomplete listing finishes anyway (`ExportOptions.acceptIncomplete`).
+        var acceptIncomplete = false
     }
 
     let endpoint: String
@@ -287,6 +289,10 @@ final class EndpointExporter {
         ]
         logger.notice("listing checked against the API's count", metadata: metadata)
         guard result.verdict == .incomplete else { return }
+        guard !context.acceptIncomplete else {
+            logger.warning("--accept-incomplete: the endpoint finishes although records may be missing", metadata: metadata)
+            return
+        }
         try await manifest.update { [endpoint] m in m.endpoints[endpoint]?.checkpoint?.restartListing = true }
         throw IncompleteListing(endpoint: endpoint, completeness: result)
     }

@@ -40,6 +40,9 @@ public struct ExportOptions: Sendable {
     public var lockTTL: Duration = .seconds(120)
     /// After the export, list the incremental endpoints' ids and write tombstones for those gone (`run --reconcile`).
     public var reconcile = false
+    /// An incomplete listing is reported but finishes like a complete one, watermark included (`run --accept-incomplete`,
+    /// for an account whose counts are known to disagree with its listings).
+    public var acceptIncomplete = false
 
     public init(target: LakeTarget, endpoints: [Endpoint], anchorDate: Date? = nil) {
         self.target = target
@@ -172,7 +175,7 @@ public enum ExportRun {
         let context = EndpointExporter.Context(
             storage: storage, runID: runID, runStartMicros: startMicros, date: date,
             checkpointInterval: options.checkpointInterval, writerProperties: options.writerProperties,
-            inferenceRows: options.inferenceRows, progress: options.progress, tables: tables)
+            inferenceRows: options.inferenceRows, progress: options.progress, tables: tables, acceptIncomplete: options.acceptIncomplete)
 
         var results: [EndpointResult] = []
         await withTaskGroup(of: EndpointResult.self) { group in

@@ -28,6 +28,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "After the export, list every id of contacts and deals (one request per 100 records) and write a tombstone (id, detected_at) into OUT/<endpoint>_deleted for each id the lake holds and the API no longer lists. Meant for a weekly run; a killed one resumes.")
     var reconcile = false
 
+    @Flag(help: "Finish an endpoint whose listing returned fewer records than the API counts (reported, watermark moved) instead of failing it: only for an account whose counts are known to disagree with its listings.")
+    var acceptIncomplete = false
+
     @Option(help: "Read at most N records per endpoint and show them (columns, types, first rows) instead of writing the lake: for trying things out.")
     var limit: Int?
 
@@ -111,6 +114,7 @@ struct RunCommand: AsyncParsableCommand {
         options.account = effective.credentials?.accountOrigin ?? Self.demoAccount
         options.fullRefreshEndpoints = effective.fullRefreshEndpoints
         options.reconcile = reconcile
+        options.acceptIncomplete = acceptIncomplete
         options.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
         parquet.apply(to: &options)
         var clientConfiguration = ClientConfiguration()

@@ -4,7 +4,7 @@ import Foundation
 import Logging
 
 /// What is in a lake, from its manifest alone (no request, no lock): per endpoint its rows, files, bytes,
-/// watermark and any unfinished checkpoint; the account; and the last run with its outcome.
+/// watermark, any unfinished checkpoint and its last completeness check; the account; and the last run with its outcome.
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Show what a lake holds and how its last run ended, from its manifest.")
@@ -25,6 +25,8 @@ struct StatusCommand: AsyncParsableCommand {
         }
         let endpoints = manifest.endpoints.keys.sorted()
         let last = manifest.runs.last
+        // The latest run that checked each endpoint's listing (docs/completeness.md).
+        let lastCheck = { (endpoint: String) in manifest.runs.lazy.reversed().compactMap { $0.endpoints[endpoint]?.completeness }.first }
         if json {
             let object: [String: Any] = [
                 "lake": lake, "account": manifest.account ?? NSNull(), "manifestVersion": manifest.version,
@@ -35,6 +37,9 @@ struct StatusCommand: AsyncParsableCommand {
                         "files": state.files.count, "bytes": state.files.reduce(Int64(0)) { $0 + $1.bytes },
                         "watermark": state.watermark ?? NSNull(),
                         "checkpoint": state.checkpoint.map { ["rowsCommitted": $0.rowsCommitted, "runIDs": $0.runIDs] as [String: Any] } ?? NSNull(),
+                        "lastCheck": lastCheck(name).map { c -> [String: Any] in
+                            ["verdict": c.verdict.rawValue, "expected": c.expected ?? NSNull(), "read": c.read, "difference": c.difference ?? NSNull()]
+                        } ?? NSNull(),
                     ]
                 },
                 "lastRun": last.map { run -> [String: Any] in
@@ -57,10 +62,12 @@ struct StatusCommand: AsyncParsableCommand {
                 name, state.mode.rawValue, "\(state.files.reduce(0) { $0 + $1.rows })", "\(state.files.count)",
                 "\(state.files.reduce(Int64(0)) { $0 + $1.bytes })", state.watermark ?? "-",
                 state.checkpoint.map { "unfinished: \($0.rowsCommitted) rows committed" } ?? "-",
+                lastCheck(name).map { "\($0.verdict.rawValue) (read \($0.read) of \($0.expected.map(String.init) ?? "?"))" } ?? "-",
             ]
         }
         print("")
-        TextTable.lines(header: ["endpoint", "mode", "rows", "files", "bytes", "watermark", "checkpoint"], rows: rows, rule: true).forEach { print($0) }
+        TextTable.lines(header: ["endpoint", "mode", "rows", "files", "bytes", "watermark", "checkpoint", "last check"], rows: rows, rule: true)
+            .forEach { print($0) }
         guard let last else { return }
         print("")
         let finished = last.finishedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "not finished (killed?)"
