@@ -17,7 +17,7 @@ public struct FuzzMutator: Sendable {
         var seeds: [Seed] = []
         let plain = MockDataset(configuration: MockConfiguration(seed: 7, contacts: 40, deals: 20))
         for path in MockDataset.paths {
-            guard let key = Endpoint.all.first(where: { $0.path == path })?.recordsKey else { continue }
+            guard let key = Endpoint.standard.first(where: { $0.path == path })?.recordsKey else { continue }
             seeds.append(Seed(bytes: plain.pageJSON(path: path, offset: 0, limit: 3), recordsKey: key))
         }
         var odd = MockConfiguration(seed: 8, contacts: 40, deals: 20)

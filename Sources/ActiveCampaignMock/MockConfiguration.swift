@@ -41,6 +41,10 @@ public struct MockConfiguration: Sendable {
     public var logPath: String? = nil
     /// The dataset's "current time": records' creation and update times spread over the two years before it.
     public var now: Date = Date()
+    /// Contact custom fields beyond the 20 of every dataset: a field added in the account.
+    public var extraContactFields = 0
+    /// Appended to every contact field's personalization tag: fields renamed in the account.
+    public var contactFieldTagSuffix = ""
 
     public init(
         host: String = "127.0.0.1",

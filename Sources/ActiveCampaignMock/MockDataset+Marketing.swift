@@ -119,7 +119,7 @@ extension MockDataset {
         w.field("descript", optional: r.chance(0.5) ? nil : "Shown on the \"profile\" page")
         w.field("type", MockVocabulary.fieldTypes[index % MockVocabulary.fieldTypes.count])
         w.flag("isrequired", r.chance(0.2))
-        w.field("perstag", "FIELD_\(id)")
+        w.field("perstag", "FIELD_\(id)" + contactFieldTagSuffix)
         w.field("defval", optional: r.chance(0.6) ? nil : "")
         w.flag("show_in_list", r.chance(0.5))
         w.field("rows", id: 0)

@@ -18,6 +18,18 @@ extension MockDataset {
         case .campaigns: writeCampaign(index: index, into: &writer)
         case .automations: writeAutomation(index: index, into: &writer)
         case .users: writeUser(index: index, into: &writer)
+        case .fieldValues: writeFieldValue(index: index, into: &writer)
+        case .contactLists: writeContactList(index: index, into: &writer)
+        case .contactAutomations: writeContactAutomation(index: index, into: &writer)
+        case .accountContacts: writeAccountContact(index: index, into: &writer)
+        case .dealCustomFieldMeta, .accountCustomFieldMeta: writeCustomFieldMeta(endpoint, index: index, into: &writer)
+        case .dealCustomFieldData, .accountCustomFieldData: writeCustomFieldData(endpoint, index: index, into: &writer)
+        case .dealActivities: writeDealActivity(index: index, into: &writer)
+        case .ecomOrders: writeEcomOrder(index: index, into: &writer)
+        case .ecomOrderProducts: writeEcomOrderProduct(index: index, into: &writer)
+        case .ecomCustomers: writeEcomCustomer(index: index, into: &writer)
+        case .segments: writeSegment(index: index, into: &writer)
+        case .messages: writeMessage(index: index, into: &writer)
         }
     }
 
@@ -109,6 +121,18 @@ extension MockDataset {
             writer.bool(false)
             writer.emptyArrayField("smsLogs")
             writer.endObject()
+        case .dealCustomFieldMeta:
+            // The API sends these definitions without any meta.
+            writer.key(endpoint.recordsKey)
+            writeRecords(endpoint, rows: rows, into: &writer)
+        case .dealCustomFieldData, .accountCustomFieldData:
+            // meta.total is a JSON number here too (a recorded real response; docs/activecampaign-api.md).
+            writer.key(endpoint.recordsKey)
+            writeRecords(endpoint, rows: rows, into: &writer)
+            writer.key("meta")
+            writer.beginObject()
+            writeTotal(total, number: true, into: &writer)
+            writer.endObject()
         default:
             writer.key(endpoint.recordsKey)
             writeRecords(endpoint, rows: rows, into: &writer)
@@ -196,6 +220,20 @@ extension MockEndpoint {
         case .campaigns: "campaigns"
         case .automations: "automations"
         case .users: "users"
+        case .fieldValues: "fieldValues"
+        case .contactLists: "contactLists"
+        case .contactAutomations: "contactAutomations"
+        case .accountContacts: "accountContacts"
+        case .dealCustomFieldMeta: "dealCustomFieldMeta"
+        case .dealCustomFieldData: "dealCustomFieldData"
+        case .accountCustomFieldMeta: "accountCustomFieldMeta"
+        case .accountCustomFieldData: "accountCustomFieldData"
+        case .dealActivities: "dealActivities"
+        case .ecomOrders: "ecomOrders"
+        case .ecomOrderProducts: "ecomOrderProducts"
+        case .ecomCustomers: "ecomCustomers"
+        case .segments: "segments"
+        case .messages: "messages"
         }
     }
 }

@@ -17,6 +17,9 @@ public struct MockDataset: Sendable {
     /// Unusual values injected into one endpoint's records, and how `meta.total` is written.
     let shapes: MockDataShapes?
     let totalStyle: MockTotalStyle
+    /// Contact custom fields, and the suffix of their tags (`MockConfiguration.extraContactFields`, `contactFieldTagSuffix`).
+    let contactFieldCount: Int
+    let contactFieldTagSuffix: String
 
     /// Deal stages per pipeline (~5 each); `dealStages` ids are numbered pipeline after pipeline.
     static let stagesPerGroup = [4, 5, 6]
@@ -31,6 +34,8 @@ public struct MockDataset: Sendable {
         let span = nowSeconds - start
         shapes = configuration.shapes
         totalStyle = configuration.totalStyle
+        contactFieldCount = 20 + max(0, configuration.extraContactFields)
+        contactFieldTagSuffix = configuration.contactFieldTagSuffix
         bulkUpdateSeconds = (1...9).map { start + span * Int64($0) / 10 + Int64($0 * 137) }
     }
 
@@ -69,7 +74,7 @@ public struct MockDataset: Sendable {
         case .lists: min(20, max(5, contactCount / 100))
         case .tags: 50
         case .contactTags: contactCount
-        case .fields: 20
+        case .fields: contactFieldCount
         case .forms: 10
         case .dealGroups: Self.stagesPerGroup.count
         case .dealStages: Self.stagesPerGroup.reduce(0, +)
@@ -79,6 +84,20 @@ public struct MockDataset: Sendable {
         case .campaigns: 30
         case .automations: 15
         case .users: 8
+        case .fieldValues: (contactCount - contactCount / 10) * Self.fieldValuesPerContact
+        case .contactLists: contactCount * 2
+        case .contactAutomations: (contactCount + 1) / 2
+        case .accountContacts: contactCount / 2
+        case .dealCustomFieldMeta: Self.dealFieldTypes.count
+        case .dealCustomFieldData: dealCount * 2
+        case .accountCustomFieldMeta: Self.accountFieldTypes.count
+        case .accountCustomFieldData: count(of: .accounts) * 2
+        case .dealActivities: dealCount * 3
+        case .ecomOrders: (contactCount + 7) / 10
+        case .ecomOrderProducts: count(of: .ecomOrders) * 2
+        case .ecomCustomers: max(1, contactCount / 20)
+        case .segments: 12
+        case .messages: 25
         }
     }
 

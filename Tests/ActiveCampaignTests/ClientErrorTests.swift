@@ -20,13 +20,13 @@ extension ClientAgainstMockTests {
                     #expect(check?.kind == .authentication)
                     #expect(check?.description.contains("the API key was rejected (403) — check ACTIVECAMPAIGN_API_KEY") == true)
                     #expect(check?.description.contains("The API token is missing or invalid.") == true)
-                    for endpoint in Endpoint.all {
+                    for endpoint in Endpoint.standard {
                         let error = await #expect(throws: ActiveCampaignError.self) { _ = try await fetchAll(client, endpoint) }
                         #expect(error?.kind == .authentication, "\(endpoint.name)")
                         #expect(error?.description.contains(Self.secretKey) == false)
                         #expect(error.map { String(describing: $0) }?.contains(Self.secretKey) == false)
                     }
-                    #expect(client.statistics.requests == 1 + Endpoint.all.count)
+                    #expect(client.statistics.requests == 1 + Endpoint.standard.count)
                     #expect(client.statistics.retries == 0)
                     #expect(clock.now - started < .seconds(5))
                 }

@@ -71,7 +71,7 @@ import Testing
         #expect(status == 0, "\(output)")
         #expect(output.contains("built-in demo account") && output.contains("all endpoints succeeded"))
         let folders = try FileManager.default.contentsOfDirectory(atPath: lake).filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }
-        #expect(Set(folders) == Set(Endpoint.all.map(\.name)))
+        #expect(Set(folders) == Set(Endpoint.standard.map(\.name)))
     }
 
     /// Without a terminal, `--log-format json`: one JSON object per event on stderr, one per committed file.

@@ -18,11 +18,11 @@ import JSON
         return c
     }
 
-    func export(_ baseURL: String, _ mock: MockConfiguration, to lake: String, endpoints: [Endpoint] = Endpoint.all, startedAt: Date = Date()) async throws -> ExportSummary {
+    func export(_ baseURL: String, _ mock: MockConfiguration, to lake: String, endpoints: [Endpoint] = Endpoint.standard, startedAt: Date = Date()) async throws -> ExportSummary {
         try await export(baseURL, mock, to: .folder(lake), endpoints: endpoints, startedAt: startedAt)
     }
 
-    func export(_ baseURL: String, _ mock: MockConfiguration, to target: LakeTarget, endpoints: [Endpoint] = Endpoint.all, startedAt: Date = Date()) async throws -> ExportSummary {
+    func export(_ baseURL: String, _ mock: MockConfiguration, to target: LakeTarget, endpoints: [Endpoint] = Endpoint.standard, startedAt: Date = Date()) async throws -> ExportSummary {
         let client = ActiveCampaignClient(credentials: try Credentials(apiKey: mock.apiKey, baseURL: baseURL), configuration: Self.fastClient, logger: logger)
         var options = ExportOptions(target: target, endpoints: endpoints, anchorDate: Date(timeIntervalSince1970: 0))
         options.startedAt = startedAt
@@ -44,8 +44,8 @@ import JSON
         try await withMockServer(mock) { baseURL, server in
             let summary = try await export(baseURL, mock, to: lake)
             #expect(summary.succeeded, "\(summary.results.filter { $0.status != .succeeded }.map { "\($0.endpoint): \($0.error ?? "")" })")
-            #expect(summary.results.map(\.endpoint) == Endpoint.all.map(\.name))
-            try LakeHarness.dumpSource(server, endpoints: Endpoint.all, to: source)
+            #expect(summary.results.map(\.endpoint) == Endpoint.standard.map(\.name))
+            try LakeHarness.dumpSource(server, endpoints: Endpoint.standard, to: source)
         }
         try LakeHarness.check(lake: lake, source: source)
     }

@@ -53,7 +53,7 @@ import Glibc
                 #expect(output.contains("took over the lock of a run that stopped without releasing it"), "\(output)")
                 let seen = try await DeltaLakeTests.read(lake, engine: "deltalake", environment: server.environment)
                 let plain = try await DeltaLakeTests.read(lake, engine: "plain", environment: server.environment)
-                for endpoint in Endpoint.all {
+                for endpoint in Endpoint.standard {
                     let expected = mockServer.currentRecords(path: endpoint.path).count
                     #expect(seen[endpoint.name]?.rows == expected && seen[endpoint.name]?.duplicates == 0, "\(endpoint.name): \(String(describing: seen[endpoint.name])), \(expected) records")
                     #expect(seen[endpoint.name]?.digest == plain[endpoint.name]?.digest, "\(endpoint.name)")
@@ -104,7 +104,7 @@ import Glibc
                 // Nothing the woken run did reached the tables or the manifest.
                 let now = try await DeltaLakeTests.read(lake, engine: "deltalake", environment: server.environment)
                 let plain = try await DeltaLakeTests.read(lake, engine: "plain", environment: server.environment)
-                for endpoint in Endpoint.all {
+                for endpoint in Endpoint.standard {
                     let records = mockServer.currentRecords(path: endpoint.path).count
                     #expect(now[endpoint.name] == afterTakeover[endpoint.name], "\(endpoint.name) changed after the takeover")
                     #expect(now[endpoint.name]?.rows == records && now[endpoint.name]?.duplicates == 0, "\(endpoint.name): \(String(describing: now[endpoint.name])) of \(records)")

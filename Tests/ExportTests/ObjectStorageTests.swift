@@ -66,14 +66,14 @@ import Testing
                     #expect(summary.succeeded, "run \(index + 1) into \(target): \(summary.results.filter { $0.status != .succeeded }.map { "\($0.endpoint): \($0.error ?? "")" })")
                 }
             }
-            try LakeHarness.dumpSource(mockServer, endpoints: Endpoint.all, to: source)
+            try LakeHarness.dumpSource(mockServer, endpoints: Endpoint.standard, to: source)
         }
         try LakeHarness.check(lake: folder, source: source)
         let reference = try await DeltaLakeTests.read(folder, engine: "plain", environment: Self.runColumns)
-        #expect(Set(reference.keys) == Set(Endpoint.all.map(\.name)))
+        #expect(Set(reference.keys) == Set(Endpoint.standard.map(\.name)))
         for engine in ["plain", "deltalake", "polars", "duckdb", "glob"] {
             let seen = try await DeltaLakeTests.read(location.description, engine: engine, environment: server.environment.merging(Self.runColumns) { $1 })
-            for endpoint in Endpoint.all.map(\.name) {
+            for endpoint in Endpoint.standard.map(\.name) {
                 #expect(seen[endpoint]?.rows == reference[endpoint]?.rows && seen[endpoint]?.digest == reference[endpoint]?.digest,
                         "\(engine) over S3, \(endpoint): \(String(describing: seen[endpoint])) against the folder's \(String(describing: reference[endpoint]))")
                 #expect(seen[endpoint]?.duplicates == 0)

@@ -20,7 +20,7 @@ import Testing
         let mock = MockConfiguration(contacts: 2_500, deals: 600, latency: .milliseconds(40))
         try await ExportScenario.with("progress \(columns)x\(rows)", mock: mock) { scenario in
             let summary = scenario.lake + "-summary.json"
-            let arguments = scenario.runArguments(Endpoint.all.map(\.name), ["--rate-limit", "40", "--summary-json", summary])
+            let arguments = scenario.runArguments(Endpoint.standard.map(\.name), ["--rate-limit", "40", "--summary-json", summary])
             let script = LakeHarness.repositoryRoot.appendingPathComponent("Tests/Interop/pty_run.py").path
             let (status, output) = try await LakeHarness.run(
                 LakeHarness.python, [script, String(columns), String(rows), String(interruptAfter), "--", LakeHarness.cli] + arguments,

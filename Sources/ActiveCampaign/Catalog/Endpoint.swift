@@ -29,8 +29,9 @@ public struct Endpoint: Sendable, Hashable {
 }
 
 extension Endpoint {
-    /// The 15 endpoints in export order: parents before children (`deal_pipelines` before `deal_stages`).
-    public static let all: [Endpoint] = [
+    /// The 15 endpoints of the original connector, in export order (parents before children: `deal_pipelines` before
+    /// `deal_stages`): the default selection.
+    public static let standard: [Endpoint] = [
         // Only /contacts has id keyset paging (orders[id] + id_greater); its update filter is on udate.
         Endpoint(name: "contacts", path: "contacts", recordsKey: "contacts", cursorField: "udate", pagination: .idGreater),
         Endpoint(name: "lists", path: "lists", recordsKey: "lists"),
@@ -52,8 +53,34 @@ extension Endpoint {
         Endpoint(name: "users", path: "users", recordsKey: "users"),
     ]
 
+    /// 14 more listings a warehouse needs (custom field values, memberships, enrolments, deal history, ecommerce,
+    /// messages): exported only when selected (`--endpoints`, `streams:`, `--endpoints all`). Full snapshots, by offset:
+    /// none has a documented update filter (docs/activecampaign-api.md#additional-endpoints).
+    public static let additional: [Endpoint] = [
+        Endpoint(name: "field_values", path: "fieldValues", recordsKey: "fieldValues"),
+        Endpoint(name: "contact_lists", path: "contactLists", recordsKey: "contactLists"),
+        Endpoint(name: "contact_automations", path: "contactAutomations", recordsKey: "contactAutomations"),
+        Endpoint(name: "account_contacts", path: "accountContacts", recordsKey: "accountContacts"),
+        Endpoint(name: "deal_custom_fields", path: "dealCustomFieldMeta", recordsKey: "dealCustomFieldMeta"),
+        Endpoint(name: "deal_custom_field_values", path: "dealCustomFieldData", recordsKey: "dealCustomFieldData"),
+        Endpoint(name: "account_custom_fields", path: "accountCustomFieldMeta", recordsKey: "accountCustomFieldMeta"),
+        Endpoint(name: "account_custom_field_values", path: "accountCustomFieldData", recordsKey: "accountCustomFieldData"),
+        Endpoint(name: "deal_activities", path: "dealActivities", recordsKey: "dealActivities"),
+        Endpoint(name: "ecom_orders", path: "ecomOrders", recordsKey: "ecomOrders"),
+        Endpoint(name: "ecom_order_products", path: "ecomOrderProducts", recordsKey: "ecomOrderProducts"),
+        Endpoint(name: "ecom_customers", path: "ecomCustomers", recordsKey: "ecomCustomers"),
+        Endpoint(name: "segments", path: "segments", recordsKey: "segments"),
+        Endpoint(name: "messages", path: "messages", recordsKey: "messages"),
+    ]
+
+    /// Every endpoint that can be exported: the standard 15, then the additional ones.
+    public static let catalog: [Endpoint] = standard + additional
+
     /// The endpoint with this exporter name (`deal_stages`), or nil.
     public static func named(_ name: String) -> Endpoint? {
-        all.first { $0.name == name }
+        catalog.first { $0.name == name }
     }
+
+    /// One of the 15 exported by default.
+    public var isStandard: Bool { Self.standard.contains(self) }
 }

@@ -16,6 +16,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var runs: [RunRecord] = []
     /// Unfinished `run --reconcile` listings by endpoint, resumed by the next reconcile (docs/completeness.md#deletions).
     public var reconciliations: [String: ReconcileProgress]?
+    /// Per custom-field table (`contact_fields`), each field id's column: fixed when the field is first seen, so that a
+    /// renamed field keeps its column (docs/custom-fields.md).
+    public var customFieldColumns: [String: [String: String]]?
 
     public init() {}
 }

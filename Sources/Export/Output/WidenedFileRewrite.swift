@@ -48,7 +48,8 @@ enum WidenedFileRewrite {
         }
     }
 
-    private static func text(_ value: ParquetValue, _ type: ColumnType) -> String {
+    /// A stored value as the API sent it where the type keeps that (see `append`); also what a custom-field table reads.
+    static func text(_ value: ParquetValue, _ type: ColumnType) -> String {
         switch (value, type) {
         case (.int64(let micros), .timestampMicros(adjustedToUTC: true)):
             return UTCTimestamp.iso8601(micros: micros)

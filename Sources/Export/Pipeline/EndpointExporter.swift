@@ -77,8 +77,8 @@ final class EndpointExporter {
 
     init(
         endpoint: String, cursorField: String?, window: IncrementalWindow?, fullRefresh: Bool = false, resumedCheckpoint: Checkpoint?,
-        committedIDs: Set<String> = [], continuesListing: Bool = false, state: EndpointState?, context: Context, manifest: ManifestStore,
-        logger: Logger
+        committedIDs: Set<String> = [], continuesListing: Bool = false, knownTypes: [String: InferredType] = [:], state: EndpointState?,
+        context: Context, manifest: ManifestStore, logger: Logger
     ) {
         self.endpoint = endpoint
         self.cursorField = cursorField
@@ -109,7 +109,7 @@ final class EndpointExporter {
         self.context = context
         logicalRunIDs = (resumedCheckpoint?.runIDs ?? []) + [context.runID]
         startingSchema = state?.schema ?? EndpointSchema()
-        tracker = SchemaTracker(schema: startingSchema)
+        tracker = SchemaTracker(schema: startingSchema, knownTypes: knownTypes)
         runIDBytes = Array(context.runID.utf8)
     }
 

@@ -193,6 +193,16 @@ public enum ExportRun {
             }
         }
         var exported = options.endpoints.compactMap { e in results.first { $0.endpoint == e.name } }
+        for table in CustomFieldTable.built(from: options.endpoints) {
+            let sources = [table.definitions.name, table.values.name]
+            if let failed = exported.first(where: { sources.contains($0.endpoint) && $0.status != .succeeded }) {
+                exported.append(EndpointResult(
+                    endpoint: table.name, mode: .fullRefresh, status: failed.status == .cancelled ? .cancelled : .failed, rows: 0, files: 0, bytes: 0,
+                    watermark: nil, error: "not built: \(failed.endpoint) did not succeed; the previous \(table.name) stays", duration: .zero))
+            } else {
+                exported.append(await CustomFieldColumns.build(table, store: store, context: context, logger: logger))
+            }
+        }
         if options.reconcile {
             for endpoint in options.endpoints where endpoint.isIncremental {
                 let export = exported.first { $0.endpoint == endpoint.name }
@@ -384,7 +394,7 @@ public enum ExportRun {
         }
         let listed = Set(manifest.endpoints.values.flatMap(\.files).map(\.path))
         let knownRuns = Set(manifest.runs.map(\.id))
-        let endpoints = Set(Endpoint.all.map(\.name) + Reconciliation.tables + manifest.endpoints.keys)
+        let endpoints = Set(Endpoint.catalog.map(\.name) + CustomFieldTable.all.map(\.name) + Reconciliation.tables + manifest.endpoints.keys)
         var debris: [String] = []
         for path in paths.sorted() {
             var components = path.split(separator: "/").map(String.init)

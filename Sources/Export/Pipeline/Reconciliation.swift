@@ -16,7 +16,7 @@ enum Reconciliation {
     static func table(of endpoint: String) -> String { endpoint + "_deleted" }
 
     /// Every tombstone table a lake may hold.
-    static let tables = Endpoint.all.filter(\.isIncremental).map { table(of: $0.name) }
+    static let tables = Endpoint.standard.filter(\.isIncremental).map { table(of: $0.name) }
 
     /// Lists the endpoint's ids and writes the tombstones of those gone; the result is reported as the table's.
     static func reconcile<Source: RecordSource>(

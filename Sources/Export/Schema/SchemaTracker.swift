@@ -11,6 +11,8 @@ final class SchemaTracker {
     /// Per data column, the shredder field holding its values (-1: none seen in this run).
     private var columnField: [Int] = []
     private var mappedFieldCount = 0
+    /// Starting types of this table's own fields, before `FieldKnowledge` (a custom field's documented type).
+    private let knownTypes: [String: InferredType]
 
     /// Parquet columns appended to every file after the data columns.
     static let extractedAtColumn = "_extracted_at"
@@ -18,8 +20,9 @@ final class SchemaTracker {
     /// The column of a top-level empty key (`{"": 1}`).
     static let emptyKeyColumn = "_empty_key"
 
-    init(schema: EndpointSchema) {
+    init(schema: EndpointSchema, knownTypes: [String: InferredType] = [:]) {
         self.schema = EndpointSchema()
+        self.knownTypes = knownTypes
         for column in schema.columns {
             addColumn(column.source ?? column.name, column.type, named: column.name, nullOnly: column.nullOnly == true)
         }
@@ -40,7 +43,7 @@ final class SchemaTracker {
             let column = indexByName[field.name].map { schema.columns[$0] }
             // A column null in every record so far is typed by its first values, as a new one is.
             let current = column?.nullOnly == true ? nil : column?.type
-            guard let (type, causeRow) = Self.requiredType(of: field, rows: rows, current: current, known: FieldKnowledge.knownType(ofField: field.name))
+            guard let (type, causeRow) = Self.requiredType(of: field, rows: rows, current: current, known: knownType(ofField: field.name))
             else { continue }
             guard column == nil || type != column?.type || column?.nullOnly == true else { continue }
             changes.append(PendingChange(column: field.name, from: column?.type, to: type, cause: origin(causeRow)))
@@ -86,6 +89,10 @@ final class SchemaTracker {
         return (type, causeRow)
     }
 
+    private func knownType(ofField field: String) -> InferredType? {
+        knownTypes[field] ?? FieldKnowledge.knownType(ofField: field)
+    }
+
     /// The Parquet column of a source field, if it has one.
     func columnName(ofField field: String) -> String? {
         indexByName[field].map { schema.columns[$0].name }
@@ -106,7 +113,7 @@ final class SchemaTracker {
     /// value types it); returns them as changes for the manifest.
     func addNullOnlyColumns(_ fields: [FieldValues], cause: String) -> [PendingChange] {
         let added = fields.filter { indexByName[$0.name] == nil }.map { field in
-            let known = FieldKnowledge.knownType(ofField: field.name)
+            let known = knownType(ofField: field.name)
             return PendingChange(column: field.name, from: nil, to: known ?? .string, cause: cause, nullOnly: known == nil)
         }
         apply(added)

@@ -30,7 +30,7 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "The lake: a folder, or s3://bucket/prefix (default ./lake, or `target` of the YAML). S3 credentials, region and endpoint come from the AWS environment variables or profile files.")
     var out: String?
 
-    @Option(help: "Comma-separated endpoints to export (default: all 15; see `ac-export endpoints`).")
+    @Option(help: "Comma-separated endpoints to export, or all (default: the standard 15; see `ac-export endpoints`).")
     var endpoints: String?
 
     @Option(help: "Start of the first incremental window, ISO 8601 (default: one year ago; env ACTIVECAMPAIGN_ANCHOR_DATE).")
@@ -165,10 +165,10 @@ struct EffectiveConfiguration {
             endpoints = try EndpointSelection.parse(selection.endpoints)
             origins["endpoints"] = "flag"
         } else if let file, !file.streams.isEmpty {
-            endpoints = Endpoint.all.filter { file.streams[$0.name].map { !$0.disabled } ?? false }
+            endpoints = Endpoint.catalog.filter { file.streams[$0.name].map { !$0.disabled } ?? false }
             origins["endpoints"] = configLabel
         } else {
-            endpoints = Endpoint.all
+            endpoints = Endpoint.standard
             origins["endpoints"] = "default"
         }
 

@@ -59,8 +59,7 @@ struct ReplicationFile {
             guard let streams = streams as? [String: Any] else { throw UsageError(description: "\(path): 'streams' must be a mapping") }
             for (name, value) in streams {
                 guard Endpoint.named(name) != nil else {
-                    let nearest = Endpoint.all.map(\.name).min { EndpointSelection.distance($0, name) < EndpointSelection.distance($1, name) } ?? ""
-                    throw UsageError(description: "\(path): unknown stream '\(name)' under 'streams'; did you mean '\(nearest)'? Known: \(Endpoint.all.map(\.name).joined(separator: ", "))")
+                    throw UsageError(description: "\(path): unknown stream '\(name)' under 'streams'; did you mean '\(EndpointSelection.nearest(name))'? Known: \(Endpoint.catalog.map(\.name).joined(separator: ", "))")
                 }
                 var stream = Stream()
                 if let settings = value as? [String: Any] {
