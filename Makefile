@@ -8,12 +8,13 @@ DELTA_VENV_STAMP := $(DELTA_VENV)/.installed
 
 .PHONY: run test venv build bench clean-lake stress fuzz install
 
-# Builds, then exports all 15 endpoints to ./lake (the venv provides DuckDB for the query it prints). With no account
+# Builds, then exports the standard 15 endpoints to ./lake (RUN_ARGS="--endpoints all" adds the 14 opt-in ones and the
+# custom-field tables; the venv provides DuckDB for the query it prints). With no account
 # configured (ACTIVECAMPAIGN_API_KEY neither in the environment nor in .env) it asks explicitly for the built-in demo
 # account (`--demo`: the mock API on 127.0.0.1 for the duration of the run); `ac-export run` itself never falls back to it.
 DEMO_FLAG = $(if $(ACTIVECAMPAIGN_API_KEY),,$(shell grep -qsE '^[[:space:]]*(export[[:space:]]+)?ACTIVECAMPAIGN_API_KEY=.' .env || echo --demo))
 run: build venv
-	.build/debug/ac-export run --out ./lake $(DEMO_FLAG)
+	.build/debug/ac-export run --out ./lake $(DEMO_FLAG) $(RUN_ARGS)
 	@echo
 	@echo "Look at the data:  $(PYTHON) -c \"import duckdb; print(duckdb.sql(\\\"SELECT count(*) AS contacts FROM read_parquet('lake/contacts/date=*/*.parquet', hive_partitioning=true)\\\"))\""
 

@@ -91,4 +91,32 @@ import Testing
         #expect(schema.contains("field_21_renamed") && schema.contains("field_7") && !schema.contains("field_7_renamed"), "\(schema)")
         try await Self.checkCustomFields(lake: lake, source: source)
     }
+
+    /// `endpoints` lists every endpoint with its paging and selection; `--dry-run --endpoints all` on a million-contact
+    /// account says that field_values alone takes hours, before anything starts.
+    @Test func theCatalogAndItsCostAreShownBeforeAnythingRuns() async throws {
+        guard FileManager.default.isExecutableFile(atPath: LakeHarness.cli) else {
+            Issue.record("\(LakeHarness.cli) is missing: `make test` builds it before the tests")
+            return
+        }
+        let (listed, catalog) = try await LakeHarness.run(LakeHarness.cli, ["endpoints"])
+        #expect(listed == 0)
+        for name in Endpoint.catalog.map(\.name) + CustomFieldTable.all.map(\.name) {
+            #expect(catalog.split(separator: "\n").contains { $0.hasPrefix(name + " ") }, "\(name) is listed: \(catalog)")
+        }
+        #expect(catalog.contains("/api/3/fieldValues") && catalog.contains("id keyset") && catalog.contains("opt-in"))
+        let lake = FileManager.default.temporaryDirectory.appendingPathComponent("dry-run-\(UUID().uuidString)").path
+        let mock = MockConfiguration(apiKey: "big-key", contacts: 1_000_000, deals: 50_000)
+        try await withMockServer(mock) { baseURL, _ in
+            let (status, plan) = try await LakeHarness.run(
+                LakeHarness.cli, ["run", "--dry-run", "--out", lake, "--endpoints", "all", "--anchor-date", "2000-01-01"],
+                environment: ["ACTIVECAMPAIGN_API_KEY": "big-key", "ACTIVECAMPAIGN_BASE_URL": baseURL])
+            #expect(status == 0, "\(plan)")
+            let fieldValues = plan.split(separator: "\n").first { $0.hasPrefix("field_values ") }.map { $0.split(separator: " ").map(String.init) } ?? []
+            #expect(fieldValues.starts(with: ["field_values", "full_refresh", "2700000", "27000"]), "\(plan)")
+            #expect(plan.contains("note: field_values alone is about 1.9 hours at 4 requests/s"), "\(plan)")
+            #expect(plan.contains("note: contact_lists alone is about 1.4 hours"), "\(plan)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: lake))
+    }
 }

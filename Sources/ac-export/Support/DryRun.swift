@@ -38,8 +38,13 @@ enum DryRun {
             throw error
         }
         let header = ["endpoint", "mode", "records", "requests", "time", "window starts at"]
-        let lines = TextTable.lines(header: header, rows: rows)
+        var lines = TextTable.lines(header: header, rows: rows)
         let seconds = Double(totalRequests) / clientConfiguration.requestsPerSecond
+        // An endpoint that alone takes an hour or more is named before anyone starts it (field_values, contact_lists).
+        for row in rows {
+            guard let requests = Double(row[3]), requests / clientConfiguration.requestsPerSecond >= 3600 else { continue }
+            lines.append(String(format: "note: %@ alone is about %.1f hours at %g requests/s (%@ records)", row[0], requests / clientConfiguration.requestsPerSecond / 3600, clientConfiguration.requestsPerSecond, row[2]))
+        }
         return (lines + ["about \(totalRequests) requests, \(String(format: "%.0f", seconds)) s at \(clientConfiguration.requestsPerSecond) requests/s (deal_stages adds one listing per pipeline; contacts, deals and deal_stages include the count that checks completeness); nothing was written"]).joined(separator: "\n")
     }
 }
