@@ -214,6 +214,16 @@ import Testing
         for secret in ["yaml-key-000000", "dotenv-key-111111", "environment-key-222222"] { #expect(!output.contains(secret)) }
     }
 
+    /// `--endpoints all` is every endpoint of the catalog; a custom-field table's name, in the flag or under `streams:`,
+    /// selects its two listings.
+    @Test func allAndCustomFieldTablesSelectTheirEndpoints() async throws {
+        let (allStatus, all) = try await configShow(["--endpoints", "all"], files: [:])
+        #expect(allStatus == 0 && all.contains("field_values (full_refresh)") && all.contains("messages (full_refresh)") && all.contains("contacts (incremental)"), "\(all)")
+        let (status, output) = try await configShow(["--config", "r.yaml"], files: ["r.yaml": "streams:\n  contact_fields: {}\n  tags:\n"])
+        #expect(status == 0 && output.contains("tags (full_refresh), custom_fields (full_refresh), field_values (full_refresh)"), "\(output)")
+        #expect(!output.contains("contacts ("), "\(output)")
+    }
+
     @Test(arguments: [
         ("source: { base_url: x }\nbogus: 1\n", "unknown key 'bogus' in top level; allowed: source, target, defaults, streams"),
         ("streams:\n  contact: {}\n", "unknown stream 'contact' under 'streams'; did you mean 'contacts'?"),

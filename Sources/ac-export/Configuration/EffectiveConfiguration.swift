@@ -165,7 +165,11 @@ struct EffectiveConfiguration {
             endpoints = try EndpointSelection.parse(selection.endpoints)
             origins["endpoints"] = "flag"
         } else if let file, !file.streams.isEmpty {
-            endpoints = Endpoint.catalog.filter { file.streams[$0.name].map { !$0.disabled } ?? false }
+            // A custom-field table's name stands for its two listings, as in --endpoints.
+            let tables = CustomFieldTable.all.filter { file.streams[$0.name].map { !$0.disabled } ?? false }
+            endpoints = Endpoint.catalog.filter { endpoint in
+                file.streams[endpoint.name].map { !$0.disabled } ?? tables.contains { $0.values == endpoint || $0.definitions == endpoint }
+            }
             origins["endpoints"] = configLabel
         } else {
             endpoints = Endpoint.standard

@@ -58,8 +58,8 @@ struct ReplicationFile {
         if let streams = top["streams"] {
             guard let streams = streams as? [String: Any] else { throw UsageError(description: "\(path): 'streams' must be a mapping") }
             for (name, value) in streams {
-                guard Endpoint.named(name) != nil else {
-                    throw UsageError(description: "\(path): unknown stream '\(name)' under 'streams'; did you mean '\(EndpointSelection.nearest(name))'? Known: \(Endpoint.catalog.map(\.name).joined(separator: ", "))")
+                guard Endpoint.named(name) != nil || CustomFieldTable.named(name) != nil else {
+                    throw UsageError(description: "\(path): unknown stream '\(name)' under 'streams'; did you mean '\(EndpointSelection.nearest(name))'? Known: \(EndpointSelection.knownNames.joined(separator: ", "))")
                 }
                 var stream = Stream()
                 if let settings = value as? [String: Any] {
