@@ -32,7 +32,10 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "Parquet", dependencies: ["CZlib"]),
+        // ZSTD and SNAPPY pages (`--compression`), from the system libraries as zlib is.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .target(name: "Parquet", dependencies: ["CZlib", "CZstd", "CSnappy"]),
         // JSON text without trees: the lexer, the page skimmer and the strict parser that the client, the
         // exporter and the fuzzer share.
         .target(name: "JSON", swiftSettings: hotPathSettings),

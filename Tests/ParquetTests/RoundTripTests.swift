@@ -5,7 +5,7 @@ import Testing
 @Suite struct RoundTripTests {
     static func variants() -> [(String, WriterProperties)] {
         var result: [(String, WriterProperties)] = []
-        for codec in [CompressionCodec.uncompressed, .gzip] {
+        for codec in [CompressionCodec.uncompressed, .gzip, .zstd, .snappy] {
             // Strings without a dictionary: PLAIN (format version 1, the default), or DELTA_BYTE_ARRAY (version 2).
             for (encoding, dictionary, delta) in [("plain", false, false), ("delta", false, true), ("dict", true, true)] {
                 var p = WriterProperties()
@@ -42,7 +42,7 @@ import Testing
         return a == b
     }
 
-    @Test(arguments: 0..<4)
+    @Test(arguments: 0..<12)
     func everyTypeWithNullsAndEdgeValues(variant: Int) throws {
         let (_, properties) = Self.variants()[variant]
         try expectRoundTrip(SampleTables.allTypes(rows: 3000), properties)

@@ -141,11 +141,7 @@ public final class ParquetFileReader {
             let start = Int(page.offset) - chunkStart + page.headerSize
             guard start + Int(page.header.compressedPageSize) <= bytes.count else { throw .corruptFile("page overruns its column chunk") }
             let stored = bytes[start..<start + Int(page.header.compressedPageSize)]
-            let body: [UInt8] = switch chunk.codec {
-            case .uncompressed: Array(stored)
-            case .gzip: try GzipDecompressor.decompress(stored, expectedSize: Int(page.header.uncompressedPageSize))
-            default: throw .unsupported("codec \(chunk.codec)")
-            }
+            let body = try PageCodecs.decompress(stored, codec: chunk.codec, expectedSize: Int(page.header.uncompressedPageSize))
             guard body.count == Int(page.header.uncompressedPageSize) else {
                 throw .corruptFile("page size \(body.count) differs from uncompressed_page_size \(page.header.uncompressedPageSize)")
             }

@@ -40,30 +40,20 @@ final class PageCodec {
     }
 }
 
-/// One zlib stream and its output buffer: used by one thread at a time.
+/// One codec's compressor and its output buffer: used by one thread at a time.
 final class PageCompression {
-    private let gzip: GzipCompressor?
+    private let compressor: (any PageCompressor)?
     private var compressed: [UInt8] = []
 
     init(properties: WriterProperties) throws(ParquetError) {
-        switch properties.compression {
-        case .uncompressed:
-            gzip = nil
-        case .gzip:
-            guard (1...9).contains(properties.compressionLevel) else {
-                throw .invalidSchema("GZIP level must be 1...9, got \(properties.compressionLevel)")
-            }
-            gzip = try GzipCompressor(level: Int32(properties.compressionLevel))
-        default:
-            throw .unsupported("codec \(properties.compression); use UNCOMPRESSED or GZIP")
-        }
+        compressor = try PageCodecs.compressor(properties.compression, level: properties.compressionLevel)
     }
 
     func emit(_ header: PageHeader, body: [UInt8], into chunk: inout [UInt8]) throws(ParquetError) -> (uncompressed: Int, stored: Int) {
         var header = header
         header.uncompressedPageSize = Int32(body.count)
-        if let gzip {
-            let length = try body.withUnsafeBytesTyped { (raw) throws(ParquetError) in try gzip.compress(raw, into: &compressed) }
+        if let compressor {
+            let length = try body.withUnsafeBytesTyped { (raw) throws(ParquetError) in try compressor.compress(raw, into: &compressed) }
             header.compressedPageSize = Int32(length)
             let headerBytes = header.thriftBytes()
             chunk.append(contentsOf: headerBytes)

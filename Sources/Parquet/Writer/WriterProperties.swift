@@ -1,7 +1,9 @@
 /// Every writer default in one place (like arrow-rs `properties.rs`).
 public struct WriterProperties: Sendable {
+    /// GZIP (zlib) by default: every reader has it. ZSTD and SNAPPY through the system libraries (`PageCodecs`).
     public var compression: CompressionCodec = .gzip
-    /// zlib level for GZIP (1-9). 6 is zlib's default; 9 costs far more for little gain on this data.
+    /// The codec's level: GZIP 1-9 (6 is zlib's default; 9 costs far more for little gain on this data), ZSTD 1-22;
+    /// SNAPPY and UNCOMPRESSED have none.
     public var compressionLevel: Int = 6
     /// Compress data pages on a second thread while the next ones are encoded (same bytes either way).
     public var backgroundCompression: Bool = true

@@ -3,7 +3,7 @@ import CZlib
 // Parquet GZIP pages: one RFC 1952 member per page (Compression.md). windowBits 15 + 16 selects the gzip
 // wrapper; no deflateSetHeader, so FLG = 0 (DuckDB rejects FTEXT/FHCRC/FEXTRA/FCOMMENT).
 // One z_stream is reused for every page with deflateReset instead of being re-initialised.
-final class GzipCompressor {
+final class GzipCompressor: PageCompressor {
     private var stream = z_stream()
     let level: Int32
 
