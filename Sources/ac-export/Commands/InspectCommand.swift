@@ -69,7 +69,7 @@ extension InspectCommand {
 struct FileReport {
     let reader: ParquetFileReader
     let firstRows: [[ParquetValue]]
-    /// Why the rows are not shown (a codec this reader does not decode, such as SNAPPY or ZSTD from other writers).
+    /// Why the rows are not shown (a codec this reader does not decode, such as LZ4 or BROTLI from other writers).
     let rowsUnavailable: String?
     let pageLists: [[[ParquetFileReader.PageInfo]]]
 
@@ -88,7 +88,7 @@ struct FileReport {
             firstRows = (0..<count).map { r in columns.map { $0[r] } }
         } catch {
             guard case .unsupported(let what) = error else { throw error }
-            rowsUnavailable = "\(what) is not decoded by this reader (it reads GZIP and uncompressed files, PLAIN, dictionary and DELTA_BYTE_ARRAY)"
+            rowsUnavailable = "\(what) is not decoded by this reader (it reads GZIP, ZSTD, SNAPPY and uncompressed files, PLAIN, dictionary and DELTA_BYTE_ARRAY)"
         }
         self.firstRows = firstRows
         self.rowsUnavailable = rowsUnavailable
