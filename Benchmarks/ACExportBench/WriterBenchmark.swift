@@ -2,8 +2,9 @@ import ActiveCampaignMock
 import Foundation
 import Parquet
 
-/// The writer benchmark (README.md, section 'Performance'): 1M rows × 20 columns written at GZIP levels 1 and 6, beside pyarrow
-/// writing the same table with the same codec and level, in the same run.
+/// The writer benchmark (README.md, section 'Performance'): 1M rows × 20 columns written with each codec (GZIP levels 1
+/// and 6, ZSTD at its default level 3, SNAPPY), beside pyarrow writing the same table with the same codec and level, in
+/// the same run.
 struct WriterBenchmark {
     let rows: Int
     let directory: String
@@ -96,6 +97,14 @@ struct WriterBenchmark {
         return Int((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0)
     }
 
+    /// Each codec and level measured (nil: the codec has no level).
+    static let codecs: [(CompressionCodec, Int?)] = [(.gzip, 1), (.gzip, 6), (.zstd, 3), (.snappy, nil)]
+
+    /// `gzip-6`, `zstd-3`, `snappy`: the last word of a row's name, which pairs it with its peer.
+    static func label(_ codec: CompressionCodec, _ level: Int?) -> String {
+        "\(codec)".lowercased() + (level.map { "-\($0)" } ?? "")
+    }
+
     func run() throws -> [BenchRow] {
         let table = makeTable()
         var results: [BenchRow] = []
@@ -104,10 +113,12 @@ struct WriterBenchmark {
         plain.compression = .uncompressed
         let peerInput = directory + "/writer-input.parquet"
         _ = try write(table, to: peerInput, properties: plain)
-        for level in [1, 6] {
+        for (codec, level) in Self.codecs {
             var properties = WriterProperties()
-            properties.compressionLevel = level
-            let path = directory + "/writer-gzip\(level).parquet"
+            properties.compression = codec
+            properties.compressionLevel = level ?? 0
+            let label = Self.label(codec, level)
+            let path = directory + "/writer-\(label).parquet"
             var best = Double.infinity
             var bytes = 0
             for _ in 0..<repeats {
@@ -115,11 +126,12 @@ struct WriterBenchmark {
                 bytes = try write(table, to: path, properties: properties)
                 best = min(best, (ContinuousClock.now - start).seconds)
             }
-            let peer = try PeerProcess.runJSON(python, [PeerProcess.script("pyarrow_write.py"), peerInput, directory + "/peer-gzip\(level).parquet", "\(level)", "\(repeats)"])
+            let peer = try PeerProcess.runJSON(
+                python, [PeerProcess.script("pyarrow_write.py"), peerInput, directory + "/peer-\(label).parquet", "\(codec)".lowercased(), level.map(String.init) ?? "-", "\(repeats)"])
             let peerSeconds = peer["seconds"] as? Double ?? .nan
             let peerBytes = peer["bytes"] as? Int ?? 0
-            let ours = BenchRow(name: "ac-export writer gzip-\(level)", records: rows, seconds: best, inputBytes: table.plainBytes, outputBytes: bytes, peakRSS: nil)
-            let theirs = BenchRow(name: "pyarrow write_table gzip-\(level)", records: rows, seconds: peerSeconds, inputBytes: table.plainBytes, outputBytes: peerBytes, peakRSS: nil)
+            let ours = BenchRow(name: "ac-export writer \(label)", records: rows, seconds: best, inputBytes: table.plainBytes, outputBytes: bytes, peakRSS: nil)
+            let theirs = BenchRow(name: "pyarrow write_table \(label)", records: rows, seconds: peerSeconds, inputBytes: table.plainBytes, outputBytes: peerBytes, peakRSS: nil)
             results += [ours, theirs]
         }
         return results

@@ -44,8 +44,9 @@ defer { if keepIn == nil { try? FileManager.default.removeItem(atPath: directory
 print("ac-export benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores; single-threaded peers; best of \(repeats))")
 if sections.contains("writer") {
     let writer = try WriterBenchmark(rows: rows, directory: directory, python: python, repeats: repeats).run()
-    BenchTable.print("Parquet writer: \(rows) rows × 20 columns (10% nulls), GZIP", writer) { row in
-        row.name.hasPrefix("pyarrow") ? writer.first { $0.name.hasPrefix("ac-export") && $0.name.hasSuffix(String(row.name.suffix(6))) } : nil
+    BenchTable.print("Parquet writer: \(rows) rows × 20 columns (10% nulls), per codec, beside pyarrow with the same codec and level", writer) { row in
+        let label = row.name.split(separator: " ").last
+        return row.name.hasPrefix("pyarrow") ? writer.first { $0.name.hasPrefix("ac-export") && $0.name.split(separator: " ").last == label } : nil
     }
 }
 
