@@ -166,12 +166,31 @@ struct MockResponder: HTTPResponder {
             writer.endObject()
             return (200, writer.bytes, nil)
         }
+        if let slash = resource.firstIndex(of: "/"), let endpoint = MockEndpoint(rawValue: String(resource[..<slash])), endpoint.isMutable,
+           let id = Int(resource[resource.index(after: slash)...]) {
+            return singleRecord(endpoint, id: id)
+        }
         guard let endpoint = MockEndpoint(rawValue: String(resource)) else { return notFound(path) }
         if server.configuration.forbiddenPaths.contains(endpoint.rawValue) {
             return (403, Self.errorBody(403, title: "Forbidden", detail: "You do not have permission to view \(endpoint.rawValue)."), nil)
         }
         let (body, page) = listPage(endpoint, query: MockQuery(request.uri.query), fault: fault)
         return (200, body, page)
+    }
+
+    /// `GET /api/3/contacts/<id>` or `deals/<id>`: `{"contact": {...}}`, or the API's 404 for a record that is gone.
+    private func singleRecord(_ endpoint: MockEndpoint, id: Int) -> (status: Int, body: [UInt8], page: ServedPage?) {
+        let row = server.state.withLock { $0[endpoint].row(id: id) }
+        let noun = endpoint == .contacts ? "Contact" : "Deal"
+        guard let row else {
+            return (404, Array("{\"message\":\"No Result found for \(noun) with id \(id)\"}".utf8), nil)
+        }
+        var writer = JSONWriter(capacity: 4096)
+        writer.beginObject()
+        writer.key(text: noun.lowercased())
+        server.dataset.writeRecord(endpoint, index: row.index, times: row.times, into: &writer)
+        writer.endObject()
+        return (200, writer.bytes, nil)
     }
 
     /// As on the API: limit defaults to 20 and is capped at 100; offset is zero-based.

@@ -69,6 +69,11 @@ struct MutableRecordSet: Sendable {
     }
 
     /// Every live record in id order, for `MockServer.currentRecords`.
+    /// The live record `id`, as a page would serve it.
+    func row(id: Int) -> MockPageRow? {
+        isLive(id) ? MockPageRow(index: id - 1, times: overrides[id]) : nil
+    }
+
     func allRows() -> [MockPageRow] {
         (1...max(1, maxID)).compactMap { id in
             isLive(id) ? MockPageRow(index: id - 1, times: overrides[id]) : nil

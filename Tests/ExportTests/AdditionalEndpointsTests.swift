@@ -3,6 +3,7 @@ import ActiveCampaignMock
 @testable import Export
 import Foundation
 import Logging
+import Parquet
 import Testing
 
 /// The 14 opt-in endpoints and the custom-field tables (docs/custom-fields.md), over the mock, checked by the
@@ -59,7 +60,8 @@ import Testing
         try await Self.checkCustomFields(lake: lake, source: source)
     }
 
-    /// A field added in the account adds a column on the next run; renamed fields keep their columns.
+    /// A field added in the account adds a column on the next run; renamed fields keep their columns; a field deleted
+    /// keeps its column, null from then on.
     @Test func customFieldColumnsFollowTheAccount() async throws {
         let lake = try LakeHarness.temporaryDirectory("lake")
         let source = try LakeHarness.temporaryDirectory("source")
@@ -90,6 +92,20 @@ import Testing
         let schema = manifest.endpoints["contact_fields"]?.schema.columns.map(\.name) ?? []
         #expect(schema.contains("field_21_renamed") && schema.contains("field_7") && !schema.contains("field_7_renamed"), "\(schema)")
         try await Self.checkCustomFields(lake: lake, source: source)
+        // Field 21 deleted again: its column stays, all null in the new snapshot.
+        try await withMockServer(first) { baseURL, _ in
+            let summary = try await export(baseURL, first, to: lake, endpoints: endpoints)
+            #expect(summary.succeeded)
+        }
+        let afterDeletion = try ManifestStore.read(directory: lake)
+        #expect(afterDeletion.customFieldColumns?["contact_fields"]?["21"] == "field_21_renamed")
+        let files = afterDeletion.endpoints["contact_fields"]?.files ?? []
+        #expect(!files.isEmpty)
+        for file in files {
+            let reader = try ParquetFileReader(path: lake + "/" + file.path)
+            let column = try #require(reader.schema.columns.firstIndex { $0.name == "field_21_renamed" }, "the deleted field keeps its column")
+            #expect(try reader.readColumn(column).allSatisfy { $0 == .null })
+        }
     }
 
     /// `endpoints` lists every endpoint with its paging and selection; `--dry-run --endpoints all` on a million-contact

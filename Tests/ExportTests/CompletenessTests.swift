@@ -2,6 +2,7 @@ import ActiveCampaign
 import ActiveCampaignMock
 @testable import Export
 import Foundation
+import JSON
 import Logging
 import Testing
 
@@ -57,9 +58,11 @@ import Testing
         #expect(Completeness(expected: 10, expectedAtStart: 10, read: 10, written: 9, skipped: 1).verdict == .complete)
         // A surplus: records left the listing after they were read.
         #expect(Completeness(expected: 8, expectedAtStart: 10, read: 10, written: 10, skipped: 0).verdict == .changed)
-        // A shortfall within what the count moved is explained; beyond it, or with a count that held still, it is not.
+        // A shortfall within what the count grew is explained; beyond it, or with a count that held still or fell
+        // (deletions explain no unread record), it is not.
         #expect(Completeness(expected: 12, expectedAtStart: 10, read: 10, written: 10, skipped: 0).verdict == .changed)
         #expect(Completeness(expected: 12, expectedAtStart: 11, read: 10, written: 10, skipped: 0).verdict == .incomplete)
+        #expect(Completeness(expected: 8, expectedAtStart: 12, read: 7, written: 7, skipped: 0).verdict == .incomplete)
         let stopped = Completeness(expected: 10, expectedAtStart: 10, read: 9, written: 9, skipped: 0)
         #expect(stopped.verdict == .incomplete && stopped.difference == 1)
         #expect(Completeness(expected: 10, expectedAtStart: nil, read: 9, written: 9, skipped: 0).verdict == .incomplete)
@@ -106,8 +109,9 @@ import Testing
         let log = lake + "-requests.jsonl"
         defer { try? FileManager.default.removeItem(atPath: lake); try? FileManager.default.removeItem(atPath: log) }
         let mock = MockConfiguration(seed: 11, contacts: 700, deals: 450, mutate: 3, logPath: log)
-        try await withMockServer(mock) { baseURL, _ in
-            let summary = try await export(baseURL, mock, to: lake, endpoints: [Self.contacts, Self.deals])
+        try await withMockServer(mock) { baseURL, server in
+            let startedAt = Date()
+            let summary = try await export(baseURL, mock, to: lake, endpoints: [Self.contacts, Self.deals], startedAt: startedAt)
             #expect(summary.succeeded, "\(summary.results.map { "\($0.endpoint): \($0.error ?? "-")" })")
             let requests = try Self.requests(log)
             for result in summary.results {
@@ -119,6 +123,16 @@ import Testing
                 #expect(c.verdict == (c.difference == 0 ? .complete : .changed), "\(endpoint.name): \(c)")
                 let ids = try await Self.committedIDs(lake, endpoint.name)
                 #expect(ids.count == c.written && Set(ids).count == ids.count, "\(endpoint.name): each record read is committed once")
+                // The mock's state: a record still there and last updated before the run started was in the window the
+                // whole run (a mutation updates to the mock's now, later than the start): it must be in the lake.
+                let stayed = try server.currentRecords(path: endpoint.path).compactMap { record -> String? in
+                    guard case .object(let object) = try JSONParser.parse(record), case .string(let id)? = object["id"],
+                          case .string(let cursor)? = object[endpoint.cursorField!], let micros = EndpointExporter.micros(fromISO: cursor),
+                          Double(micros) / 1_000_000 < startedAt.timeIntervalSince1970 - 1 else { return nil }
+                    return id
+                }
+                let missing = Set(stayed).subtracting(ids)
+                #expect(!stayed.isEmpty && missing.isEmpty, "\(endpoint.name): \(missing.count) records present for the whole run are not in the lake: \(missing.sorted().prefix(10))")
             }
             // Keyset paging cannot skip or repeat: every contact served is read.
             let contactPages = requests.filter { ($0["path"] as? String) == "/api/3/contacts" }.dropLast()

@@ -210,4 +210,57 @@ import Testing
         #expect(try await Self.tombstones(lake, "contacts") == deleted.map(String.init))
         #expect(try ManifestStore.read(directory: lake).reconciliations == nil)
     }
+
+    /// Deals and contacts inserted, updated and deleted after every page of the id listings (an offset listing can then
+    /// miss a live deal with its count unchanged): no live record gets a tombstone, and every record deleted before the
+    /// reconcile gets one.
+    @Test func recordsChangingDuringTheListingGetNoFalseTombstone() async throws {
+        let lake = try LakeHarness.temporaryDirectory("lake")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        let now = Date()
+        let calm = MockConfiguration(seed: 24, contacts: 900, deals: 700, now: now)
+        let churning = { var mock = calm; mock.mutate = 4; return mock }()
+        let before = (contacts: [10, 11, 400, 899], deals: [3, 350, 351, 699])
+        try await withMockServer(calm) { baseURL, _ in
+            let first = try await export(baseURL, calm, to: lake, reconcile: false)
+            #expect(first.succeeded)
+        }
+        try await withMockServer(churning) { baseURL, server in
+            server.delete(path: "contacts", ids: before.contacts)
+            server.delete(path: "deals", ids: before.deals)
+            let run = try await export(baseURL, churning, to: lake, reconcile: true)
+            for result in run.results where result.endpoint.hasSuffix("_deleted") && result.status != .succeeded {
+                // A listing the churn made short writes nothing: allowed, but then nothing may be tombstoned.
+                #expect(result.status == .incomplete, "\(result.endpoint): \(result.error ?? "")")
+            }
+            for (endpoint, deletedBefore) in [("contacts", before.contacts), ("deals", before.deals)] {
+                let tombstones = Set(try await Self.tombstones(lake, endpoint).compactMap { Int($0) })
+                let live = Set(try Self.liveIDs(server, endpoint))
+                #expect(tombstones.isDisjoint(with: live), "\(endpoint): live records tombstoned: \(tombstones.intersection(live).sorted())")
+                if run.results.first(where: { $0.endpoint == endpoint + "_deleted" })?.status == .succeeded {
+                    #expect(Set(deletedBefore).isSubset(of: tombstones), "\(endpoint): \(Set(deletedBefore).subtracting(tombstones).sorted()) not tombstoned")
+                }
+            }
+        }
+    }
+
+    /// An id an offset listing did not return is asked for before its tombstone: the mock answers the live deal's
+    /// `GET deals/<id>` with the deal and the deleted one's with a 404, and only the deleted one is confirmed.
+    @Test func candidatesOfAnOffsetListingAreConfirmedOneByOne() async throws {
+        let mock = MockConfiguration(seed: 25, contacts: 20, deals: 40)
+        try await withMockServer(mock) { baseURL, server in
+            server.delete(path: "deals", ids: [7])
+            let client = ActiveCampaignClient(
+                credentials: try Credentials(apiKey: mock.apiKey, baseURL: baseURL), configuration: EndToEndTests.fastClient, logger: logger)
+            defer { Task { try? await client.shutdown() } }
+            let source = APIRecordSource(client: client)
+            let deals = Endpoint.named("deals")!
+            #expect(try await Reconciliation.confirmed([5, 7, 9], of: deals, ordered: false, source: source, logger: logger) == [7])
+            // A keyset listing cannot miss a live record: its candidates stand without a request.
+            let before = client.statistics.requests
+            #expect(try await Reconciliation.confirmed([5, 7], of: Endpoint.named("contacts")!, ordered: true, source: source, logger: logger) == [5, 7])
+            #expect(client.statistics.requests == before)
+            try await client.shutdown()
+        }
+    }
 }

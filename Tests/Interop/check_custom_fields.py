@@ -6,7 +6,7 @@ deal_custom_fields, account_custom_field_values, account_custom_fields). For eac
 pyarrow reads its latest date partition; every entity with a value has exactly one row and no other entity has one;
 every value sits in the column the manifest maps its field id to, equal to the source value (a `||a||b||` list as the
 JSON list ["a","b"], a date as the same day, a datetime as the same instant, numbers and text text-equal); text
-fields are string columns and date fields date columns. DuckDB and polars read the same rows.
+fields are string columns, date fields date columns and datetime fields timestamp columns. DuckDB and polars read the same rows.
 Exit status 1 with the differences on stderr.
 """
 import datetime as dt
@@ -123,6 +123,8 @@ def main():
                 problems.append(f"{table}: {field_type} field {field_id} is a {arrow_type} column, not text")
             if field_type == "date" and not pa.types.is_date32(arrow_type):
                 problems.append(f"{table}: date field {field_id} is a {arrow_type} column, not a date")
+            if field_type == "datetime" and not pa.types.is_timestamp(arrow_type):
+                problems.append(f"{table}: datetime field {field_id} is a {arrow_type} column, not a timestamp")
         glob = f"{lake}/{table}/date={latest}/*.parquet"
         duck = duckdb.sql(f"SELECT count(*), count(DISTINCT {entity_column}) FROM read_parquet('{glob}')").fetchall()[0]
         polars_rows = pl.scan_parquet(glob).select(pl.len()).collect().item()

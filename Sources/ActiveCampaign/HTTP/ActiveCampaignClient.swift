@@ -90,6 +90,17 @@ public final class ActiveCampaignClient: Sendable {
         return response.total
     }
 
+    /// Whether the record `id` of the endpoint still exists: `GET <path>/<id>`, false on 404. Asked only after a listing
+    /// of the same base URL succeeded, so a 404 means the record, not the URL, is missing (`run --reconcile`).
+    public func recordExists(_ endpoint: Endpoint, id: Int64) async throws -> Bool {
+        do {
+            _ = try await fetch(RequestTarget(path: endpoint.path + "/" + String(id), query: []), recordsKey: nil, purpose: .list(endpoint))
+            return true
+        } catch let error as ActiveCampaignError where error.kind == .notFound {
+            return false
+        }
+    }
+
     /// Every record of the endpoint, one request (or a few, with retries) per `next()`.
     /// `window` applies to incremental endpoints only; `resumeFrom` is a page's `resumeAfter`.
     public func pages(of endpoint: Endpoint, window: IncrementalWindow? = nil, resumeFrom: ResumePoint? = nil)

@@ -25,7 +25,6 @@ public struct Manifest: Codable, Sendable, Equatable {
 
 /// How far a reconcile's id listing (contacts, by id keyset) got: the ids up to `afterID` are judged.
 public struct ReconcileProgress: Codable, Sendable, Equatable {
-    public var runID: String
     /// Every id up to this one was listed or found missing.
     public var afterID: Int64
     /// Records listed so far, and `meta.total` of the listing's first page.

@@ -4,7 +4,8 @@ public struct Completeness: Codable, Sendable, Equatable {
     public enum Verdict: String, Codable, Sendable {
         /// Every record the API counts was read.
         case complete
-        /// Read and counted differ, by no more than the count moved while the run read: records changed meanwhile.
+        /// Read and counted differ, by no more than the count grew while the run read (records inserted meanwhile), or
+        /// more were read than the API counts now (records left the listing after they were read).
         case changed
         /// Fewer records read than the API counts, and no change during the run explains it: the listing stopped
         /// early or skipped records. The endpoint fails and its watermark stays.
@@ -32,7 +33,8 @@ public struct Completeness: Codable, Sendable, Equatable {
     public var explanation: String?
 
     /// The verdict of the figures. A shortfall is explained by changes during the run only up to how much the count
-    /// moved between the first page and the end; a surplus means records left the listing after they were read.
+    /// grew between the first page and the end (inserts shift an offset listing); a count that fell (deletions, records
+    /// updated out of the window) explains no unread record. A surplus means records left the listing after they were read.
     public init(expected: Int?, expectedAtStart: Int?, read: Int, written: Int, skipped: Int) {
         self.expected = expected
         self.expectedAtStart = expectedAtStart
@@ -45,21 +47,20 @@ public struct Completeness: Codable, Sendable, Equatable {
         }
         let difference = expected - read
         self.difference = difference
-        let moved = expectedAtStart.map { abs(expected - $0) } ?? 0
+        let grew = expectedAtStart.map { max(0, expected - $0) } ?? 0
         switch difference {
         case 0:
             verdict = .complete
         case ..<0:
             verdict = .changed
             explanation = "read \(-difference) more than the API counts now: records deleted or moved out of the window after they were read"
-                + (moved == 0 ? " (the count did not move while reading)" : "")
-        case ...moved:
+        case ...grew:
             verdict = .changed
-            explanation = "\(difference) fewer than the API counts now, while its count moved by \(moved) during the run: records inserted or changed while paging come with the next run"
+            explanation = "\(difference) fewer than the API counts now, while its count grew by \(grew) during the run: records inserted while paging come with the next run"
         default:
             verdict = .incomplete
             explanation = "\(difference) fewer than the API counts"
-                + (moved > 0 ? ", more than the \(moved) its count moved during the run" : ", and its count did not move during the run")
+                + (grew > 0 ? ", more than the \(grew) its count grew during the run" : ", and its count did not grow during the run")
                 + ": the listing stopped early or skipped records"
         }
     }

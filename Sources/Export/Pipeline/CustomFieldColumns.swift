@@ -28,7 +28,7 @@ enum CustomFieldColumns {
             endpoint: table.name, mode: .fullRefresh, status: .succeeded, rows: 0, files: 0, bytes: 0, watermark: nil, error: nil, duration: .zero)
         do {
             let manifest = await store.manifest
-            let definitions = try await readDefinitions(table, manifest: manifest, storage: context.storage)
+            let definitions = try await readDefinitions(table, manifest: manifest, context: context)
             let columns = namedColumns(definitions, table: table, previous: manifest.customFieldColumns?[table.name] ?? [:])
             // The names are fixed before any file uses them.
             try await store.update { m in
@@ -45,7 +45,7 @@ enum CustomFieldColumns {
                     knownTypes[column] = .string
                 }
             }
-            let values = latestSnapshot(manifest.endpoints[table.values.name])
+            let values = snapshot(manifest.endpoints[table.values.name], context: context)
             let rows = values.reduce(0) { $0 + $1.rows }
             let batches = PivotedRows(
                 table: table, files: values, state: manifest.endpoints[table.values.name], storage: context.storage, columns: columns,
@@ -79,18 +79,19 @@ enum CustomFieldColumns {
         var type: String?
     }
 
-    /// The files of an endpoint's latest snapshot (the run just published it).
-    static func latestSnapshot(_ state: EndpointState?) -> [CommittedFile] {
+    /// The files of the snapshot this run published: the date its own files are in (a resumed snapshot keeps its
+    /// first run's date), else this run's date; none when the listing was empty today.
+    static func snapshot(_ state: EndpointState?, context: EndpointExporter.Context) -> [CommittedFile] {
         let files = (state?.files ?? []).filter { !Staging.isStaged($0.path) }
-        guard let latest = files.map(\.date).max() else { return [] }
-        return files.filter { $0.date == latest }
+        let date = files.first { $0.runID == context.runID }?.date ?? context.date
+        return files.filter { $0.date == date }
     }
 
-    static func readDefinitions(_ table: CustomFieldTable, manifest: Manifest, storage: any LakeStorage) async throws -> [Definition] {
+    static func readDefinitions(_ table: CustomFieldTable, manifest: Manifest, context: EndpointExporter.Context) async throws -> [Definition] {
         var definitions: [Definition] = []
         let state = manifest.endpoints[table.definitions.name]
-        for file in latestSnapshot(state) {
-            let reader = try await ExportRun.openCommitted(file.path, in: storage, purpose: "for the definitions of \(table.name)")
+        for file in snapshot(state, context: context) {
+            let reader = try await ExportRun.openCommitted(file.path, in: context.storage, purpose: "for the definitions of \(table.name)")
             let id = try column(sourced: "id", in: reader, state: state, file: file.path)
             let optional = { (key: String) in try? column(sourced: key, in: reader, state: state, file: file.path) }
             let (tag, label, type) = (optional(table.tagKey), optional(table.labelKey), optional(table.typeKey))
@@ -127,8 +128,13 @@ enum CustomFieldColumns {
         var names = previous
         var taken = Set(previous.values.map { $0.lowercased() } + [table.entityColumn, SchemaTracker.extractedAtColumn, SchemaTracker.runIDColumn, DeltaSchema.partitionColumn])
         for definition in definitions where names[definition.id] == nil {
-            var name = sanitized(definition.tag ?? "") ?? sanitized(definition.label ?? "") ?? "field_\(definition.id)"
-            if taken.contains(name) { name += "_\(definition.id)" }
+            let base = sanitized(definition.tag ?? "") ?? sanitized(definition.label ?? "") ?? "field_\(definition.id)"
+            var name = base
+            var suffix = 0
+            while taken.contains(name) {
+                name = base + "_\(definition.id)" + (suffix == 0 ? "" : "_\(suffix)")
+                suffix += 1
+            }
             names[definition.id] = name
             taken.insert(name)
         }
@@ -181,6 +187,8 @@ struct PivotedRows: AsyncSequence {
         var pending: [(entity: Int64, values: [String: JSONValue])] = []
         var position = 0
         var unknownFields = 0
+        /// Values whose entity id is not an integer: they cannot be a row's key.
+        var withoutEntity = 0
         /// The first row names every column (null where it has no value), so that a field without any value yet has
         /// its column too.
         var namedEveryColumn = false
@@ -192,6 +200,9 @@ struct PivotedRows: AsyncSequence {
                 guard pass < rows.passes else {
                     if unknownFields > 0 {
                         rows.logger.warning("values of fields that have no definition were left out", metadata: ["table": "\(rows.table.name)", "values": .stringConvertible(unknownFields)])
+                    }
+                    if withoutEntity > 0 {
+                        rows.logger.warning("values without an integer entity id were left out", metadata: ["table": "\(rows.table.name)", "values": .stringConvertible(withoutEntity / rows.passes)])
                     }
                     return nil
                 }
@@ -227,9 +238,11 @@ struct PivotedRows: AsyncSequence {
                     let fields = try reader.readColumn(rowGroup: rowGroup, column: field)
                     let values = try reader.readColumn(rowGroup: rowGroup, column: value)
                     for row in entities.indices {
-                        guard let id = CustomFieldColumns.text(entities[row], reader, entity).flatMap({ Int64($0) }),
-                              Int(id.magnitude % UInt64(rows.passes)) == pass,
-                              let fieldID = CustomFieldColumns.text(fields[row], reader, field) else { continue }
+                        guard let id = CustomFieldColumns.text(entities[row], reader, entity).flatMap({ Int64($0) }) else {
+                            withoutEntity += 1
+                            continue
+                        }
+                        guard Int(id.magnitude % UInt64(rows.passes)) == pass, let fieldID = CustomFieldColumns.text(fields[row], reader, field) else { continue }
                         guard let column = rows.columns[fieldID] else {
                             unknownFields += 1
                             continue

@@ -61,6 +61,12 @@ final class EndpointExporter {
     private let continuesListing: Bool
     /// The verdict of the listing once it was read to the end.
     private(set) var completeness: Completeness?
+    /// The listing was found incomplete by this run or one it resumes: until it finishes, every checkpoint says so, so
+    /// that a run resuming any of them reads the listing again from the start and screens the ids committed.
+    private var restartsListing: Bool
+    /// A listing with no record still commits one file (with no row) when the table has none: the table exists, with
+    /// its schema, for the queries that read it (`Reconciliation`'s tombstone tables).
+    var commitsEmptyFile = false
     /// The window and run of the checkpoint being continued (their files belong to this snapshot).
     private let window: IncrementalWindow?
     /// An incremental endpoint read again from its anchor: staged like a snapshot, and its files replace all earlier ones.
@@ -94,6 +100,7 @@ final class EndpointExporter {
             rowsCommitted = resumedCheckpoint.rowsCommitted
         }
         self.continuesListing = continuesListing && resumedCheckpoint != nil
+        restartsListing = resumedCheckpoint?.restartListing == true
         if self.continuesListing, let resumedCheckpoint {
             recordsRead = resumedCheckpoint.recordsRead ?? resumedCheckpoint.rowsCommitted
             recordsSkipped = resumedCheckpoint.recordsSkipped ?? 0
@@ -141,13 +148,15 @@ final class EndpointExporter {
             // A cancelled sequence may just end (the read-ahead buffer does): that is no proof the listing is
             // complete, and finishing would move the watermark past records never read.
             try Task.checkCancellation()
-            var expected = lastTotal
-            if let finalCount = check?.finalCount { expected = try await finalCount() }
             if oddities > Self.odditiesLogged {
                 logger.warning("records skipped or values repaired in all", metadata: ["endpoint": "\(endpoint)", "count": .stringConvertible(oddities)])
             }
             if !schemaFixed { try await writeInferenceChunk() }
+            if commitsEmptyFile && filesCommitted == 0 && part == nil { _ = try openPartIfNeeded() }
+            // What was read is committed before the count is asked for: a count that fails keeps it, with the checkpoint.
             try await commitPart()
+            var expected = lastTotal
+            if let finalCount = check?.finalCount { expected = try await finalCount() }
             try await judgeCompleteness(expected: expected, checked: check != nil)
             try await finish()
             report(.succeeded)
@@ -293,6 +302,7 @@ final class EndpointExporter {
             logger.warning("--accept-incomplete: the endpoint finishes although records may be missing", metadata: metadata)
             return
         }
+        restartsListing = true
         try await manifest.update { [endpoint] m in m.endpoints[endpoint]?.checkpoint?.restartListing = true }
         throw IncompleteListing(endpoint: endpoint, completeness: result)
     }
@@ -355,7 +365,7 @@ final class EndpointExporter {
 
     /// Commits the open part file and, in the same manifest write, the resume point after it.
     private func commitPart() async throws {
-        guard let part, part.rows > 0 else { return }
+        guard let part, part.rows > 0 || commitsEmptyFile else { return }
         // Copies with the widened types are made before the new file becomes visible, so that readers see the
         // mixed set only for the renames that swap them in.
         let rewrites = widenedSinceCommit ? try await rewriteNarrowerFiles() : []
@@ -376,7 +386,7 @@ final class EndpointExporter {
                        window: window, resume: $0, maxCursor: newMaxCursor.map(Self.iso),
                        maxCursorRecords: newBoundary.sortedFingerprints, rowsCommitted: newRowsCommitted,
                        fullRefresh: fullRefresh ? true : nil, recordsRead: listedUpToResume.read, recordsSkipped: listedUpToResume.skipped,
-                       totalAtStart: totalAtStart)
+                       totalAtStart: totalAtStart, restartListing: restartsListing ? true : nil)
         }
         let schema = EndpointTransition.SchemaUpdate(schema: tracker.schema, changes: takeSchemaChanges())
         let fresh = EndpointState(mode: mode, cursorField: cursorField)

@@ -9,8 +9,10 @@ import Logging
 ///
 /// The listing is read whole, without a window. Contacts are listed by id keyset and judged page by page, so a
 /// reconcile killed mid-listing resumes after the last id it judged (`Manifest.reconciliations`); deals are listed by
-/// offset and judged at the end, and a killed one lists again. Tombstones are written only once the listing is
-/// proven complete: one that returned fewer records than the API counts writes none.
+/// offset and judged at the end, and a killed one lists again. An offset listing can miss a live record whose
+/// neighbours were deleted and inserted while it paged, with its count unchanged: each deal it did not list is asked
+/// for (`GET deals/<id>`) and gets its tombstone only on a 404. Tombstones are written only once the listing is proven
+/// complete: one that returned fewer records than the API counts writes none.
 enum Reconciliation {
     /// The tombstone table of `endpoint`.
     static func table(of endpoint: String) -> String { endpoint + "_deleted" }
@@ -29,30 +31,35 @@ enum Reconciliation {
         let requestsBefore = source.requestStatistics(for: endpoint.name)
         do {
             let listing = try await listDeletedIDs(endpoint, source: source, store: store, context: context, logger: logger)
+            let deleted = try await confirmed(listing.deleted, of: endpoint, ordered: listing.ordered, source: source, logger: logger)
             let detectedAt = EndpointExporter.iso(date: Date())
-            let records = listing.deleted.map { id in
+            let records = deleted.map { id in
                 JSONValue.object(JSONObject(members: [
                     JSONMember(key: "id", value: .string(String(id))), JSONMember(key: "detected_at", value: .string(detectedAt)),
                 ]))
             }
-            // The table appears with the first deletion found.
-            if !records.isEmpty {
+            let manifest = await store.manifest
+            // The first reconcile makes the table even without a deletion (one file with no row), so that the queries
+            // that subtract it work from then on; its `id` takes the endpoint's `id` type.
+            let idType = manifest.endpoints[endpoint.name]?.schema.columns.first { ($0.source ?? $0.name) == "id" }?.type ?? .int64
+            let state = manifest.endpoints[table] ?? EndpointState(
+                mode: .incremental, cursorField: "detected_at",
+                schema: EndpointSchema(columns: [.init(name: "id", type: idType), .init(name: "detected_at", type: .timestampUTC)]))
+            if !records.isEmpty || manifest.endpoints[table] == nil {
                 let exporter = EndpointExporter(
-                    endpoint: table, cursorField: "detected_at", window: nil, resumedCheckpoint: nil, state: await store.manifest.endpoints[table],
+                    endpoint: table, cursorField: "detected_at", window: nil, resumedCheckpoint: nil, state: state,
                     context: context, manifest: store, logger: logger)
+                exporter.commitsEmptyFile = manifest.endpoints[table] == nil
                 try await exporter.run([RecordBatch(records: records, resumeAfter: nil, origin: "the reconcile of \(endpoint.name)")].async)
                 result.rows = exporter.rowsCommitted
                 result.files = exporter.filesCommitted
                 result.bytes = exporter.bytesCommitted
             }
             // Committed: a resumed listing would only find the same ids, already tombstoned.
-            try await store.update { m in
-                m.reconciliations?[endpoint.name] = nil
-                if m.reconciliations?.isEmpty == true { m.reconciliations = nil }
-            }
+            try await forgetProgress(of: endpoint, in: store)
             result.completeness = listing.completeness
             logger.notice(
-                "reconciled", metadata: ["endpoint": "\(endpoint.name)", "table": "\(table)", "deleted": .stringConvertible(listing.deleted.count),
+                "reconciled", metadata: ["endpoint": "\(endpoint.name)", "table": "\(table)", "deleted": .stringConvertible(deleted.count),
                                          "listed": .stringConvertible(listing.completeness.read)])
         } catch is CancellationError {
             result.status = .cancelled
@@ -80,6 +87,34 @@ enum Reconciliation {
         return result
     }
 
+    /// The candidates of an offset listing, each asked for: only those the API answers 404 for are gone. A keyset
+    /// listing cannot miss a live record, so its candidates stand (a bulk deletion would cost a request each).
+    static func confirmed<Source: RecordSource>(
+        _ candidates: [Int64], of endpoint: Endpoint, ordered: Bool, source: Source, logger: Logger
+    ) async throws -> [Int64] {
+        guard !ordered else { return candidates }
+        var gone: [Int64] = []
+        for id in candidates {
+            try Task.checkCancellation()
+            guard let exists = try await source.recordExists(endpoint, id: id) else {
+                throw ListingUnprovable(endpoint: endpoint.name, reason: "this source cannot confirm that a record is gone")
+            }
+            if exists {
+                logger.notice("a record the listing missed still exists: no tombstone", metadata: ["endpoint": "\(endpoint.name)", "id": "\(id)"])
+            } else {
+                gone.append(id)
+            }
+        }
+        return gone
+    }
+
+    private static func forgetProgress(of endpoint: Endpoint, in store: ManifestStore) async throws {
+        try await store.update { m in
+            m.reconciliations?[endpoint.name] = nil
+            if m.reconciliations?.isEmpty == true { m.reconciliations = nil }
+        }
+    }
+
     /// A reconcile that cannot tell a deleted id from one its listing missed writes nothing.
     struct ListingUnprovable: Error, CustomStringConvertible {
         var endpoint: String
@@ -91,7 +126,7 @@ enum Reconciliation {
     /// completeness figures (`written` and `skipped` stay 0: nothing of the listing itself is written).
     private static func listDeletedIDs<Source: RecordSource>(
         _ endpoint: Endpoint, source: Source, store: ManifestStore, context: EndpointExporter.Context, logger: Logger
-    ) async throws -> (deleted: [Int64], completeness: Completeness) {
+    ) async throws -> (deleted: [Int64], ordered: Bool, completeness: Completeness) {
         let manifest = await store.manifest
         let tombstoned = try await ExportRun.ids(in: manifest.endpoints[table(of: endpoint.name)]?.files ?? [], storage: context.storage)
         let committed = try await ExportRun.ids(in: manifest.endpoints[endpoint.name]?.files ?? [], storage: context.storage)
@@ -119,11 +154,11 @@ enum Reconciliation {
                 throw ListingUnprovable(endpoint: endpoint.name, reason: "its source does not give the records' ids")
             }
             read += ids.count
+            context.progress?(ExportProgress(endpoint: table(of: endpoint.name), records: read, total: totalAtStart, filesCommitted: 0, state: .running))
             if ordered {
                 judge.observeOrderedPage(ids.compactMap { $0 })
                 if ContinuousClock.now - lastSaved >= context.checkpointInterval {
-                    let saved = ReconcileProgress(
-                        runID: context.runID, afterID: judge.judgedUpTo, read: read, totalAtStart: totalAtStart, missing: judge.missing)
+                    let saved = ReconcileProgress(afterID: judge.judgedUpTo, read: read, totalAtStart: totalAtStart, missing: judge.missing)
                     try await store.update { m in m.reconciliations = (m.reconciliations ?? [:]).merging([endpoint.name: saved]) { $1 } }
                     lastSaved = ContinuousClock.now
                 }
@@ -135,18 +170,20 @@ enum Reconciliation {
         var expected = lastTotal
         if let finalCount = check.finalCount { expected = try await finalCount() }
         let completeness = Completeness(expected: expected, expectedAtStart: totalAtStart, read: read, written: 0, skipped: 0)
+        guard let difference = completeness.difference else {
+            try await forgetProgress(of: endpoint, in: store)
+            throw ListingUnprovable(endpoint: endpoint.name, reason: "the API gave no count to prove the id listing complete")
+        }
         // Any shortfall, even one that changes during the listing explain, may be a live record that was not listed:
         // tombstoning it would be wrong, so nothing is written and the next reconcile lists again.
-        guard let difference = completeness.difference, difference <= 0 else {
-            try await store.update { m in
-                m.reconciliations?[endpoint.name] = nil
-                if m.reconciliations?.isEmpty == true { m.reconciliations = nil }
-            }
+        guard difference <= 0 else {
+            try await forgetProgress(of: endpoint, in: store)
             var incomplete = completeness
             incomplete.verdict = .incomplete
+            incomplete.explanation = "\(difference) fewer than the API counts"
             throw IncompleteListing(endpoint: endpoint.name, completeness: incomplete, reconcile: true)
         }
-        return (judge.finish(ordered: ordered), completeness)
+        return (judge.finish(ordered: ordered), ordered, completeness)
     }
 }
 

@@ -10,12 +10,15 @@ public protocol RecordSource: Sendable {
     func requestStatistics(for endpoint: String) -> RequestStatistics?
     /// How the endpoint's listing is checked for completeness; nil when it cannot be (no counts, or a sample).
     func completenessCheck(for endpoint: Endpoint, window: IncrementalWindow?) -> CompletenessCheck?
+    /// Whether one record still exists (nil: the source cannot tell), to confirm a deletion before its tombstone.
+    func recordExists(_ endpoint: Endpoint, id: Int64) async throws -> Bool?
 }
 
 extension RecordSource {
     public var requestStatistics: RequestStatistics? { nil }
     public func requestStatistics(for endpoint: String) -> RequestStatistics? { nil }
     public func completenessCheck(for endpoint: Endpoint, window: IncrementalWindow?) -> CompletenessCheck? { nil }
+    public func recordExists(_ endpoint: Endpoint, id: Int64) async throws -> Bool? { nil }
 }
 
 /// The live API: pages from the shared, rate-limited client.
@@ -32,6 +35,10 @@ public struct APIRecordSource: RecordSource {
     public var requestStatistics: RequestStatistics? { client.statistics }
 
     public func requestStatistics(for endpoint: String) -> RequestStatistics? { client.statistics(for: endpoint) }
+
+    public func recordExists(_ endpoint: Endpoint, id: Int64) async throws -> Bool? {
+        try await client.recordExists(endpoint, id: id)
+    }
 
     /// Snapshots compare with the totals of their first and last pages. An incremental window's pages may count only
     /// what is left (`id_greater`), and `deal_stages`' pages count one pipeline each: one `limit=1` request after the

@@ -113,6 +113,9 @@ struct RunCommand: AsyncParsableCommand {
         options.lockTTL = .seconds(objectStore.s3LockTtl)
         options.account = effective.credentials?.accountOrigin ?? Self.demoAccount
         options.fullRefreshEndpoints = effective.fullRefreshEndpoints
+        if reconcile && !options.endpoints.contains(where: \.isIncremental) {
+            throw UsageError(description: "--reconcile lists the ids of contacts and deals, and neither is among the endpoints of this run; add contacts or deals, or drop --reconcile")
+        }
         options.reconcile = reconcile
         options.acceptIncomplete = acceptIncomplete
         options.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))

@@ -11,7 +11,9 @@ enum SummaryTable {
             out.append("\(r.endpoint): \(r.error!)")
         }
         for r in summary.results where r.status == .succeeded {
-            if let c = r.completeness, c.verdict == .changed, let explanation = c.explanation { out.append("\(r.endpoint): \(explanation)") }
+            guard let c = r.completeness, let explanation = c.explanation else { continue }
+            if c.verdict == .changed { out.append("\(r.endpoint): \(explanation)") }
+            if c.verdict == .incomplete { out.append("\(r.endpoint): finished by --accept-incomplete although \(explanation)") }
         }
         // One explanation for every endpoint the signal stopped: the status column already names them.
         if let stopped = summary.results.first(where: { $0.status == .cancelled }), let reason = stopped.error {
@@ -20,7 +22,9 @@ enum SummaryTable {
         if let r = summary.requests {
             out.append("requests \(r.requests), retries \(r.retries), rate limited (429) \(r.rateLimited), failed \(r.failures)")
         }
-        out.append("run \(summary.runID): \(summary.succeeded ? "all endpoints succeeded" : "\(summary.results.filter { $0.status != .succeeded }.count) endpoint(s) did not succeed")")
+        let accepted = summary.results.filter { $0.status == .succeeded && $0.completeness?.verdict == .incomplete }.map(\.endpoint)
+        let outcome = summary.succeeded ? "all endpoints succeeded" : "\(summary.results.filter { $0.status != .succeeded }.count) endpoint(s) did not succeed"
+        out.append("run \(summary.runID): \(outcome)" + (accepted.isEmpty ? "" : "; incomplete, accepted: \(accepted.joined(separator: ", "))"))
         return out.joined(separator: "\n")
     }
 
