@@ -60,7 +60,12 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: lake) }
         let mock = MockConfiguration(seed: 21, contacts: 430, deals: 260)
         try await withMockServer(mock) { baseURL, server in
-            #expect(try await export(baseURL, mock, to: lake, reconcile: false).succeeded)
+            // Nothing deleted yet: the first reconcile creates both tables without a row, and the README's query works.
+            let initial = try await export(baseURL, mock, to: lake, reconcile: true)
+            #expect(initial.succeeded && initial.results[2].rows == 0 && initial.results[2].files == 1 && initial.results[3].files == 1)
+            try await Self.checkWithOtherEngines(
+                lake, deleted: ["contacts": [], "deals": []],
+                live: ["contacts": try Self.liveIDs(server, "contacts"), "deals": try Self.liveIDs(server, "deals")])
             server.delete(path: "contacts", ids: [1, 150, 151, 200, 429, 430])
             server.delete(path: "deals", ids: [2, 77, 260])
             let first = try await export(baseURL, mock, to: lake, reconcile: true)
