@@ -22,13 +22,7 @@ import Testing
     }
 
     static func checkCustomFields(lake: String, source: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        guard FileManager.default.isExecutableFile(atPath: LakeHarness.python) else {
-            Issue.record("no Python venv at \(LakeHarness.python): run `make venv`", sourceLocation: sourceLocation)
-            return
-        }
-        let script = LakeHarness.repositoryRoot.appendingPathComponent("Tests/Interop/check_custom_fields.py").path
-        let (status, output) = try await LakeHarness.run(LakeHarness.python, [script, lake, source])
-        #expect(status == 0, "\(output)", sourceLocation: sourceLocation)
+        try await LakeHarness.checkWithScript("check_custom_fields.py", [lake, source], sourceLocation: sourceLocation)
     }
 
     /// Every endpoint of the catalog, value by value, under 429 storms, 5xx bursts and broken bodies on every

@@ -36,6 +36,16 @@ enum LakeHarness {
         #expect(status == 0, "lake differs from the source:\n\(output)", sourceLocation: sourceLocation)
     }
 
+    /// Runs `Tests/Interop/<script>` with the venv's Python and expects it to pass (exit 0), its output the message.
+    static func checkWithScript(_ script: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            Issue.record("no Python venv at \(python): run `make venv`", sourceLocation: sourceLocation)
+            return
+        }
+        let (status, output) = try await run(python, [repositoryRoot.appendingPathComponent("Tests/Interop/" + script).path] + arguments)
+        #expect(status == 0, "\(script): \(output)", sourceLocation: sourceLocation)
+    }
+
     /// Runs a process to completion off the cooperative thread pool: the mock server in this process needs
     /// those threads while the child talks to it.
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, in directory: String? = nil) async throws -> (Int32, String) {

@@ -46,13 +46,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: expected) }
         let object = Dictionary(uniqueKeysWithValues: deleted.keys.map { ($0, ["deleted": deleted[$0]!, "live": live[$0]!]) })
         try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: expected))
-        guard FileManager.default.isExecutableFile(atPath: LakeHarness.python) else {
-            Issue.record("no Python venv at \(LakeHarness.python): run `make venv`", sourceLocation: sourceLocation)
-            return
-        }
-        let script = LakeHarness.repositoryRoot.appendingPathComponent("Tests/Interop/check_tombstones.py").path
-        let (status, output) = try await LakeHarness.run(LakeHarness.python, [script, lake, expected])
-        #expect(status == 0, "\(output)", sourceLocation: sourceLocation)
+        try await LakeHarness.checkWithScript("check_tombstones.py", [lake, expected], sourceLocation: sourceLocation)
     }
 
     @Test func exactlyTheDeletedIDsGetTombstonesOnceAcrossReconciles() async throws {
