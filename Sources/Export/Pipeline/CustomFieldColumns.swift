@@ -50,7 +50,7 @@ enum CustomFieldColumns {
             let batches = PivotedRows(
                 table: table, files: values, state: manifest.endpoints[table.values.name], storage: context.storage, columns: columns,
                 listFields: Set(definitions.filter { listTypes.contains($0.type ?? "") }.map(\.id)),
-                passes: max(1, (rows + valuesPerPass - 1) / valuesPerPass), logger: logger)
+                passes: max(1, (rows + valuesPerPass - 1) / valuesPerPass), progress: context.progress, logger: logger)
             let exporter = EndpointExporter(
                 endpoint: table.name, cursorField: nil, window: nil, resumedCheckpoint: nil, knownTypes: knownTypes,
                 state: manifest.endpoints[table.name], context: context, manifest: store, logger: logger)
@@ -177,6 +177,8 @@ struct PivotedRows: AsyncSequence {
     let columns: [String: String]
     let listFields: Set<String>
     let passes: Int
+    /// Told after each value file a pass reads: a pass can take minutes before its first row (the stall watchdog).
+    let progress: (@Sendable (ExportProgress) -> Void)?
     let logger: Logger
 
     func makeAsyncIterator() -> Iterator { Iterator(rows: self) }
@@ -228,6 +230,7 @@ struct PivotedRows: AsyncSequence {
             var byEntity: [Int64: [String: JSONValue]] = [:]
             let table = rows.table
             for file in rows.files {
+                defer { rows.progress?(ExportProgress(endpoint: table.name, records: 0, total: nil, filesCommitted: 0, state: .running)) }
                 let reader = try await ExportRun.openCommitted(file.path, in: rows.storage, purpose: "to build \(table.name)")
                 let state = rows.state
                 let entity = try CustomFieldColumns.column(sourced: table.entityKey, in: reader, state: state, file: file.path)

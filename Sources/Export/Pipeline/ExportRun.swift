@@ -477,9 +477,13 @@ public enum ExportRun {
     }
 
     /// The `id` values of committed part files, as text: only the `id` column, one row group at a time.
-    static func ids(in files: [CommittedFile], storage: any LakeStorage) async throws(CommittedFileUnreadable) -> Set<String> {
+    /// `afterFile`: called after each file (with the files read so far), so that a long read shows progress.
+    static func ids(
+        in files: [CommittedFile], storage: any LakeStorage, afterFile: (Int) -> Void = { _ in }
+    ) async throws(CommittedFileUnreadable) -> Set<String> {
         var ids: Set<String> = []
-        for file in files {
+        for (index, file) in files.enumerated() {
+            defer { afterFile(index + 1) }
             let reader = try await openCommitted(file.path, in: storage, purpose: "for the ids already committed, to resume without duplicates")
             do {
                 guard let column = reader.schema.columns.firstIndex(where: { $0.name == "id" }) else { continue }

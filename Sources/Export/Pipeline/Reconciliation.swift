@@ -128,8 +128,13 @@ enum Reconciliation {
         _ endpoint: Endpoint, source: Source, store: ManifestStore, context: EndpointExporter.Context, logger: Logger
     ) async throws -> (deleted: [Int64], ordered: Bool, completeness: Completeness) {
         let manifest = await store.manifest
-        let tombstoned = try await ExportRun.ids(in: manifest.endpoints[table(of: endpoint.name)]?.files ?? [], storage: context.storage)
-        let committed = try await ExportRun.ids(in: manifest.endpoints[endpoint.name]?.files ?? [], storage: context.storage)
+        // Reading every file's ids can take minutes on a large lake: each file read counts as progress (the stall
+        // watchdog sees it).
+        let reading: (Int) -> Void = { _ in
+            context.progress?(ExportProgress(endpoint: table(of: endpoint.name), records: 0, total: nil, filesCommitted: 0, state: .running))
+        }
+        let tombstoned = try await ExportRun.ids(in: manifest.endpoints[table(of: endpoint.name)]?.files ?? [], storage: context.storage, afterFile: reading)
+        let committed = try await ExportRun.ids(in: manifest.endpoints[endpoint.name]?.files ?? [], storage: context.storage, afterFile: reading)
         let lake = committed.subtracting(tombstoned).compactMap { Int64($0) }.sorted()
         guard let check = source.completenessCheck(for: endpoint, window: nil) else {
             throw ListingUnprovable(endpoint: endpoint.name, reason: "this source gives no count to prove its listing complete")
