@@ -80,6 +80,35 @@ public struct CompletenessCheck: Sendable {
     }
 }
 
+/// A listing's counts, as its pages report them and as the count request after it gives (`CompletenessCheck`): what
+/// an export and a reconcile compare their records with.
+struct ListingCount {
+    let check: CompletenessCheck
+    /// `meta.total` of the listing's first page; a listing that continues a checkpoint's starts with the checkpoint's.
+    private(set) var atStart: Int?
+    private var sawFirstPage: Bool
+    private var last: Int?
+
+    init(check: CompletenessCheck, continuingFrom atStart: Int?, continuing: Bool) {
+        self.check = check
+        self.atStart = atStart
+        sawFirstPage = continuing
+    }
+
+    mutating func observe(_ batch: RecordBatch) {
+        guard check.usesPageTotals else { return }
+        if !sawFirstPage { atStart = batch.total }
+        sawFirstPage = true
+        last = batch.total ?? last
+    }
+
+    /// What the API counts now: the count request's answer, else the last page's total.
+    func expected() async throws -> Int? {
+        guard let finalCount = check.finalCount else { return last }
+        return try await finalCount()
+    }
+}
+
 /// A listing that returned fewer records than the API counts. For an export, what was read is committed, the
 /// watermark stays, and the next run reads the listing again from its start, skipping the records committed; for a
 /// reconcile, no tombstone is written.

@@ -125,19 +125,15 @@ final class EndpointExporter {
     func run<Source: AsyncSequence>(_ source: Source, check: CompletenessCheck? = nil) async throws where Source.Element == RecordBatch {
         var records = 0
         var total: Int?
-        var lastTotal: Int?
-        var firstBatch = true
+        var count = check.map { ListingCount(check: $0, continuingFrom: totalAtStart, continuing: continuesListing) }
         func report(_ state: ExportProgress.State) {
             context.progress?(ExportProgress(endpoint: endpoint, records: records, total: total, filesCommitted: filesCommitted, state: state))
         }
         do {
             for try await batch in source {
                 try Task.checkCancellation()
-                if check?.usesPageTotals == true {
-                    if firstBatch && !continuesListing { totalAtStart = batch.total }
-                    lastTotal = batch.total ?? lastTotal
-                }
-                firstBatch = false
+                count?.observe(batch)
+                totalAtStart = count?.atStart ?? totalAtStart
                 // The listing's last page can be empty: it is handed on for its total only.
                 guard batch.records.count > 0 else { continue }
                 try await consume(batch)
@@ -155,9 +151,7 @@ final class EndpointExporter {
             if commitsEmptyFile && filesCommitted == 0 && part == nil { _ = try openPartIfNeeded() }
             // What was read is committed before the count is asked for: a count that fails keeps it, with the checkpoint.
             try await commitPart()
-            var expected = lastTotal
-            if let finalCount = check?.finalCount { expected = try await finalCount() }
-            try await judgeCompleteness(expected: expected, checked: check != nil)
+            try await judgeCompleteness(expected: try await count?.expected(), checked: count != nil)
             try await finish()
             report(.succeeded)
         } catch {

@@ -143,27 +143,23 @@ enum Reconciliation {
         let progress = ordered ? manifest.reconciliations?[endpoint.name] : nil
         var judge = DeletedIDs(lake: lake, resuming: progress)
         var read = progress?.read ?? 0
-        var totalAtStart = progress?.totalAtStart
-        var lastTotal: Int?
-        var firstBatch = true
+        var count = ListingCount(check: check, continuingFrom: progress?.totalAtStart, continuing: progress != nil)
         var lastSaved = ContinuousClock.now
         if let progress {
             logger.info("resuming the reconcile's listing", metadata: ["endpoint": "\(endpoint.name)", "after_id": "\(progress.afterID)"])
         }
         for try await batch in source.batches(for: endpoint, window: nil, resumeFrom: progress.map { .afterID($0.afterID) }) {
             try Task.checkCancellation()
-            if firstBatch && progress == nil { totalAtStart = batch.total }
-            firstBatch = false
-            lastTotal = batch.total ?? lastTotal
+            count.observe(batch)
             guard let ids = batch.ids else {
                 throw ListingUnprovable(endpoint: endpoint.name, reason: "its source does not give the records' ids")
             }
             read += ids.count
-            context.progress?(ExportProgress(endpoint: table(of: endpoint.name), records: read, total: totalAtStart, filesCommitted: 0, state: .running))
+            context.progress?(ExportProgress(endpoint: table(of: endpoint.name), records: read, total: count.atStart, filesCommitted: 0, state: .running))
             if ordered {
                 judge.observeOrderedPage(ids.compactMap { $0 })
                 if ContinuousClock.now - lastSaved >= context.checkpointInterval {
-                    let saved = ReconcileProgress(afterID: judge.judgedUpTo, read: read, totalAtStart: totalAtStart, missing: judge.missing)
+                    let saved = ReconcileProgress(afterID: judge.judgedUpTo, read: read, totalAtStart: count.atStart, missing: judge.missing)
                     try await store.update { m in m.reconciliations = (m.reconciliations ?? [:]).merging([endpoint.name: saved]) { $1 } }
                     lastSaved = ContinuousClock.now
                 }
@@ -172,9 +168,7 @@ enum Reconciliation {
             }
         }
         try Task.checkCancellation()
-        var expected = lastTotal
-        if let finalCount = check.finalCount { expected = try await finalCount() }
-        let completeness = Completeness(expected: expected, expectedAtStart: totalAtStart, read: read, written: 0, skipped: 0)
+        let completeness = Completeness(expected: try await count.expected(), expectedAtStart: count.atStart, read: read, written: 0, skipped: 0)
         guard let difference = completeness.difference else {
             try await forgetProgress(of: endpoint, in: store)
             throw ListingUnprovable(endpoint: endpoint.name, reason: "the API gave no count to prove the id listing complete")
