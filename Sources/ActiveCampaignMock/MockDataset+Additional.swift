@@ -232,7 +232,7 @@ extension MockDataset {
         w.field("source", id: 1)
         w.field("externalid", "ORD-\(100_000 + index)")
         w.field("orderNumber", "\(5_000 + index)")
-        w.field("email", MockVocabulary.firstNames[contact % MockVocabulary.firstNames.count].1 + "\(contact)@" + MockVocabulary.domains[contact % MockVocabulary.domains.count])
+        w.field("email", contactIdentity(index: contact - 1).email)  // the contact's own address
         w.field("totalPrice", id: cents)
         w.field("discountAmount", id: r.chance(0.2) ? cents / 10 : 0)
         w.field("shippingAmount", id: 499)
@@ -277,7 +277,7 @@ extension MockDataset {
         w.beginObject()
         w.field("connectionid", id: 1)
         w.field("externalid", "CUST-\(90_000 + index)")
-        w.field("email", MockVocabulary.firstNames[contact % MockVocabulary.firstNames.count].1 + "\(contact)@" + MockVocabulary.domains[contact % MockVocabulary.domains.count])
+        w.field("email", contactIdentity(index: contact - 1).email)  // the contact's own address
         w.field("totalRevenue", id: r.below(500_000))
         w.field("totalOrders", id: r.below(12))
         w.field("totalProducts", id: r.below(30))

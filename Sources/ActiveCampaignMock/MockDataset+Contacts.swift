@@ -6,19 +6,25 @@ extension MockDataset {
         "trackingLogs", "scoreValues", "accountContacts", "automationEntryCounts",
     ]
 
-    func writeContact(index: Int, times: RecordTimes, into w: inout JSONWriter) {
+    /// A contact's names and e-mail address, and its random stream after them (the rest of the record draws from it).
+    func contactIdentity(index: Int) -> (firstName: String, lastName: String, email: String, random: SplitMix64) {
         var r = random(.contacts, index)
-        let id = index + 1
         let (firstName, firstASCII) = r.pick(MockVocabulary.firstNames)
         let (lastName, lastASCII) = r.pick(MockVocabulary.lastNames)
         let domain = r.pick(MockVocabulary.domains)
+        return (firstName, lastName, "\(firstASCII).\(lastASCII).\(index + 1)@\(domain)", r)
+    }
+
+    func writeContact(index: Int, times: RecordTimes, into w: inout JSONWriter) {
+        var (firstName, lastName, email, r) = contactIdentity(index: index)
+        let id = index + 1
         // The older response shape lacks the newer keys (so does the API reference's example).
         let legacyShape = r.chance(0.08)
         let accountID: Int? = r.chance(0.3) ? 1 + r.below(count(of: .accounts)) : nil
 
         w.beginObject()
         w.field("id", id: id)
-        w.field("email", "\(firstASCII).\(lastASCII).\(id)@\(domain)")
+        w.field("email", email)
         w.field("phone", r.chance(0.4) ? "" : "+1 312 555 \(1000 + r.below(9000))")
         w.field("firstName", r.chance(0.05) ? "" : firstName)
         w.field("lastName", lastName)
