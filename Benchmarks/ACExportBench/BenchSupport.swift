@@ -40,8 +40,8 @@ enum PeerProcess {
 }
 
 enum TimedCommand {
-    /// Runs a command under /usr/bin/time -v; returns wall seconds, peak RSS and stdout.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (seconds: Double, peakRSS: Int, output: String) {
+    /// Runs a command under /usr/bin/time -v; returns wall seconds, peak RSS, CPU use (100 per busy core) and stdout.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (seconds: Double, peakRSS: Int, cpuPercent: Int, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
         process.arguments = ["-v", executable] + arguments
@@ -59,9 +59,11 @@ enum TimedCommand {
         guard process.terminationStatus == 0 else {
             throw BenchError(message: "\(executable) \(arguments.joined(separator: " ")) failed:\n\(output)\n\(report.suffix(2000))")
         }
-        let rssLine = report.split(separator: "\n").first { $0.contains("Maximum resident set size") }
-        let kilobytes = rssLine.flatMap { Int($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) } ?? 0
-        return (seconds, kilobytes * 1024, output)
+        func figure(_ label: String) -> Int? {
+            let line = report.split(separator: "\n").first { $0.contains(label) }
+            return line.flatMap { Int($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: ["%"])) }
+        }
+        return (seconds, (figure("Maximum resident set size") ?? 0) * 1024, figure("Percent of CPU this job got") ?? 0, output)
     }
 }
 

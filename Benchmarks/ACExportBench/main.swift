@@ -13,8 +13,8 @@ var cli = ".build/release/ac-export"
 /// Contacts of the peak-RSS scaling rows (ac-export alone): from 10k to 1M.
 var scaling = [10_000, 1_000_000]
 var soakContacts = 24_000
-/// The sections to run (all by default): writer, convert, s3, run, delta, scaling, soak.
-let allSections = ["writer", "convert", "s3", "run", "delta", "scaling", "soak"]
+/// The sections to run (all by default): writer, convert, shapes, s3, run, delta, scaling, soak.
+let allSections = ["writer", "convert", "shapes", "s3", "run", "delta", "scaling", "soak"]
 var sections = Set(allSections)
 /// Keeps the generated datasets and outputs in this folder (for profiling) instead of a temporary one.
 var keepIn: String?
@@ -41,7 +41,7 @@ let directory = keepIn ?? FileManager.default.temporaryDirectory.appendingPathCo
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { if keepIn == nil { try? FileManager.default.removeItem(atPath: directory) } }
 
-print("ac-export benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores; single-threaded peers; best of \(repeats))")
+print("ac-export benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores; peers single-threaded unless a row says otherwise; best of \(repeats))")
 if sections.contains("writer") {
     let writer = try WriterBenchmark(rows: rows, directory: directory, python: python, repeats: repeats).run()
     BenchTable.print("Parquet writer: \(rows) rows × 20 columns (10% nulls), per codec, beside pyarrow with the same codec and level", writer) { row in
@@ -60,6 +60,11 @@ if sections.contains("convert") {
     convertOurs = convert[0]
 } else if !sections.isDisjoint(with: ["run", "scaling"]) {
     convertOurs = try ConvertBenchmark.ours(contacts: contacts, directory: directory, cli: cli)
+}
+
+if sections.contains("shapes") {
+    let shapes = try ShapesBenchmark(records: contacts, directory: directory, python: python, cli: cli, repeats: repeats).run()
+    ShapesBenchmark.print(shapes, records: contacts, repeats: repeats)
 }
 
 if sections.contains("s3") {

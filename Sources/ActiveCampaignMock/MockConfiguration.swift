@@ -45,6 +45,9 @@ public struct MockConfiguration: Sendable {
     public var extraContactFields = 0
     /// Appended to every contact field's personalization tag: fields renamed in the account.
     public var contactFieldTagSuffix = ""
+    /// Keeps every list page it wrote and serves it again from memory when asked for again (no mutations, no
+    /// faults): for benchmarks, where the mock shares the cores with the client and a real API would not.
+    public var cachesPages = false
 
     public init(
         host: String = "127.0.0.1",

@@ -174,7 +174,10 @@ struct MockResponder: HTTPResponder {
         if server.configuration.forbiddenPaths.contains(endpoint.rawValue) {
             return (403, Self.errorBody(403, title: "Forbidden", detail: "You do not have permission to view \(endpoint.rawValue)."), nil)
         }
+        let caches = server.configuration.cachesPages && server.configuration.mutate == 0 && fault == nil
+        if caches, let cached = server.pageCache.withLock({ $0[request.uri.description] }) { return (200, cached.body, cached.page) }
         let (body, page) = listPage(endpoint, query: MockQuery(request.uri.query), fault: fault)
+        if caches { server.pageCache.withLock { $0[request.uri.description] = (body, page) } }
         return (200, body, page)
     }
 

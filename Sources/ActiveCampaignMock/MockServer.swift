@@ -12,6 +12,8 @@ public final class MockServer: Sendable {
     let requestLog: RequestLog?
     /// Deals' `meta.currencies`, summed once over the generated deals (not re-filtered per request).
     let dealCurrencies: [MockCurrencyTotal]
+    /// List pages already written, by request target (`MockConfiguration.cachesPages`).
+    let pageCache = Mutex<[String: (body: [UInt8], page: ServedPage)]>([:])
 
     public init(configuration: MockConfiguration) {
         self.configuration = configuration
@@ -55,6 +57,7 @@ public final class MockServer: Sendable {
         state.withLock { state in
             for id in ids { state[endpoint].delete(id: id) }
         }
+        pageCache.withLock { $0.removeAll() }
     }
 
     /// Records as currently in the (mutated) store, serialized as served, in id order.

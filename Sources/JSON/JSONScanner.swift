@@ -106,6 +106,8 @@ public struct JSONScanner {
         let start = index
         var high: UInt8 = 0
         while index < bytes.count {
+            skipPlainBytes(high: &high)
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 lastStringIsASCII = high < 0x80
@@ -125,6 +127,29 @@ public struct JSONScanner {
         throw failure("unterminated string", at: opening)
     }
 
+    /// Moves `index` past the string bytes that need no attention, eight at a time: it stops in the first word of
+    /// 8 bytes holding a quote, a backslash or a control character (each tested for all 8 bytes at once with integer
+    /// arithmetic), and ORs the bytes passed into `high`, whose top bit then says whether any was non-ASCII.
+    @inline(__always)
+    private mutating func skipPlainBytes(high: inout UInt8) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let tops: UInt64 = 0x8080_8080_8080_8080
+        var passed: UInt64 = 0
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        while index &+ 8 <= bytes.count {
+            let word = (base + index).loadUnaligned(as: UInt64.self)
+            // A byte of `x` is zero exactly when its byte of `(x - ones) & ~x` has its top bit set (the first zero
+            // byte at least; a borrow can only mark bytes above a true one). Bytes below 0x20: `word - 0x20…`.
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let stops = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            if stops & tops != 0 { break }
+            passed |= word
+            index &+= 8
+        }
+        if passed & tops != 0 { high |= 0x80 }
+    }
+
     /// Slow path of `readString`: `index` is at the first backslash. Runs of plain bytes are copied at once
     /// (PHP escapes every `/`, so the API's URLs take this path).
     private mutating func decodeEscapedRest(opening: Int, high: UInt8, into decoded: inout [UInt8]) throws(JSONParseError) {
@@ -132,6 +157,8 @@ public struct JSONScanner {
         var runStart = index
         lastStringHasLoneSurrogate = false
         while index < bytes.count {
+            skipPlainBytes(high: &high)
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") || byte < 0x20 {
                 decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))

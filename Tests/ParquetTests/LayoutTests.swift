@@ -45,28 +45,42 @@ import Testing
         ])
     }
 
-    /// After its first page a high-cardinality string column leaves the dictionary for DELTA_BYTE_ARRAY
-    /// pages (PLAIN in format version 1).
-    @Test(arguments: [true, false]) func highCardinalityColumnFallsBackAfterItsFirstPage(delta: Bool) throws {
+    /// A string column whose first page is mostly distinct never writes its dictionary: every page is
+    /// DELTA_BYTE_ARRAY (PLAIN in format version 1) and the chunk has no dictionary page, as DuckDB writes it.
+    @Test(arguments: [true, false]) func highCardinalityColumnDropsItsDictionaryBeforeTheFirstPage(delta: Bool) throws {
+        let chunk = try writeStrings(delta: delta) { "person\($0)@example.org" }
+        let fallback: Encoding = delta ? .deltaByteArray : .plain
+        #expect(chunk.metadata.encodingStats == [PageEncodingStats(pageType: .dataPage, encoding: fallback, count: 3)])
+        #expect(chunk.metadata.dictionaryPageOffset == nil && !chunk.metadata.encodings.contains(.rleDictionary))
+        #expect(chunk.metadata.encodings.contains(.deltaByteArray) == delta)
+        #expect(chunk.values[0] == .bytes(Array("person0@example.org".utf8)) && chunk.values[49_999] == .bytes(Array("person49999@example.org".utf8)))
+    }
+
+    /// A column that turns mostly distinct after a first page of repeated values leaves the dictionary after the page
+    /// that tipped it: a dictionary page, two dictionary-encoded pages, then the fallback encoding.
+    @Test(arguments: [true, false]) func columnTurningDistinctFallsBackAfterItsDictionaryPages(delta: Bool) throws {
+        let value = { (i: Int) in i < 20_000 ? "repeated\(i % 1000)" : "person\(i)@example.org" }
+        let chunk = try writeStrings(delta: delta, value)
+        #expect(chunk.metadata.encodingStats == [
+            PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1),
+            PageEncodingStats(pageType: .dataPage, encoding: .rleDictionary, count: 2),
+            PageEncodingStats(pageType: .dataPage, encoding: delta ? .deltaByteArray : .plain, count: 1),
+        ])
+        #expect(chunk.values.enumerated().allSatisfy { $1 == .bytes(Array(value($0).utf8)) })
+    }
+
+    /// 50,000 strings in one column (pages of 20,000 rows): the chunk's metadata and the values read back.
+    private func writeStrings(delta: Bool, _ value: (Int) -> String) throws -> (metadata: ColumnChunkMetadata, values: [ParquetValue]) {
         var properties = WriterProperties()
         properties.formatVersion = delta ? .v2 : .v1
         let sink = MemorySink()
         let writer = try ParquetWriter(sink: sink, schema: Schema([Column("email", .string)]), properties: properties)
         for i in 0..<50_000 {
-            try writer.columns[0].append("person\(i)@example.org")
+            try writer.columns[0].append(value(i))
             try writer.endRow()
         }
-        let chunk = try writer.close().rowGroups[0].columns[0]
-        let fallback: Encoding = delta ? .deltaByteArray : .plain
-        #expect(chunk.encodingStats == [
-            PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1),
-            PageEncodingStats(pageType: .dataPage, encoding: .rleDictionary, count: 1),
-            PageEncodingStats(pageType: .dataPage, encoding: fallback, count: 2),
-        ])
-        #expect(chunk.encodings.contains(.deltaByteArray) == delta)
-        let reader = try ParquetFileReader(bytes: sink.bytes)
-        let values = try reader.readColumn(0)
-        #expect(values[0] == .bytes(Array("person0@example.org".utf8)) && values[49_999] == .bytes(Array("person49999@example.org".utf8)))
+        let metadata = try writer.close().rowGroups[0].columns[0]
+        return (metadata, try ParquetFileReader(bytes: sink.bytes).readColumn(0))
     }
 
     @Test func oversizedDictionaryFallsBackMidPage() throws {

@@ -32,6 +32,10 @@ final class EndpointExporter {
     private let startingSchema: EndpointSchema
     private var pendingChanges: [PendingChange] = []
     private var part: PartFile?
+    /// Encodes the last batch into `part` while the next one is read and shredded.
+    private let encoding = EncodingStage()
+    /// The buffers of the batch encoded last, emptied: the next batch is shredded into them.
+    private var spareFields: [FieldValues] = []
     private var partSequence = 0
     /// Rows read and not yet written: the inference chunk until the schema is fixed, then one batch.
     private var shredder = RecordShredder()
@@ -141,6 +145,7 @@ final class EndpointExporter {
                 total = total ?? batch.total  // the first page's total: later ones may count only what is left
                 report(.running)
             }
+            try await finishEncoding()
             // A cancelled sequence may just end (the read-ahead buffer does): that is no proof the listing is
             // complete, and finishing would move the watermark past records never read.
             try Task.checkCancellation()
@@ -156,6 +161,7 @@ final class EndpointExporter {
             report(.succeeded)
         } catch {
             report(error is CancellationError || Task.isCancelled ? .cancelled : .failed)
+            await encoding.settle()
             part?.abandon()
             part = nil
             throw error
@@ -174,6 +180,9 @@ final class EndpointExporter {
         reportRepairs(firstRow: firstRow, of: batch)
         try screenRows(from: firstRow, of: batch.records)
         pendingOrigins.append((firstRow, batch.origin))
+        // Up to here the previous batch was being encoded beside this one; the part file and the tracker are the
+        // exporter's again from here on.
+        try await finishEncoding()
         if !schemaFixed {
             advanceResume(to: batch.resumeAfter)
             // The checkpoint interval bounds what a kill loses from the first page on: when it elapses first, the
@@ -185,6 +194,8 @@ final class EndpointExporter {
             }
             return
         }
+        // The previous batch filled the part file (known once it is encoded): committed at that batch's page boundary.
+        if let part, part.isFull { try await commitPart() }
         let changes = tracker.requiredChanges(for: shredder.fields, rows: 0..<shredder.rowCount, origin: origin(ofRow:))
         if !changes.isEmpty {
             // A schema change starts a new file: commit the current one at this page boundary first.
@@ -197,9 +208,9 @@ final class EndpointExporter {
         }
         try writePendingRows()
         advanceResume(to: batch.resumeAfter)
-        if let part, part.isFull || ContinuousClock.now - part.openedAt >= context.checkpointInterval {
-            try await commitPart()
-        }
+        // The checkpoint interval elapsed: this batch is committed now rather than after the next one, which may
+        // never come (a failed request, a kill).
+        if let part, ContinuousClock.now - part.openedAt >= context.checkpointInterval { try await commitPart() }
     }
 
     /// An element of a records array that is not an object cannot be a row: it is reported and skipped, and
@@ -315,35 +326,47 @@ final class EndpointExporter {
         widenedSinceCommit = widenedSinceCommit || changes.contains { $0.from != nil }
         pendingChanges += tracker.addNullOnlyColumns(shredder.fields, cause: "first \(shredder.rowCount) records")
         schemaFixed = true
-        try writePendingRows()
         // Later batches are a page each: the chunk's buffers would only hold memory.
-        shredder.removeAllRows(keepingCapacity: false)
+        try writePendingRows(keepingBuffers: false)
     }
 
-    /// Appends the pending rows to the open part file, column by column.
-    private func writePendingRows() throws {
+    /// Hands the pending rows to the encoding stage, which appends them to the open part file column by column.
+    private func writePendingRows(keepingBuffers: Bool = true) throws {
         let count = shredder.rowCount
         defer {
-            shredder.removeAllRows()
             pendingCursors.removeAll(keepingCapacity: true)
             pendingFingerprints.removeAll(keepingCapacity: true)
             pendingOrigins.removeAll(keepingCapacity: true)
         }
         guard count > 0 else { return }
         let part = try openPartIfNeeded()
-        let columns = part.columns
-        try tracker.append(shredder.fields, rows: 0..<count, to: columns)
-        let dataColumns = tracker.schema.columns.count
-        for _ in 0..<count {
-            try columns[dataColumns].append(context.runStartMicros)
-            try runIDBytes.withUnsafeBytes { try columns[dataColumns + 1].append(utf8: $0) }
-        }
         for row in 0..<count {
             if let cursor = pendingCursors[row], let fingerprint = pendingFingerprints[row] {
                 partBoundary.observe(cursor: cursor, fingerprint: fingerprint)
             }
         }
-        try part.endRows(cursors: pendingCursors[0..<count])
+        let fields = shredder.takeRows(reusing: spareFields)
+        spareFields = []
+        let (cursors, tracker, runStartMicros, runIDBytes) = (pendingCursors, tracker, context.runStartMicros, runIDBytes)
+        encoding.start(EncodingStage.Job {
+            var fields = fields
+            let columns = part.columns
+            try tracker.append(fields, rows: 0..<count, to: columns)
+            let dataColumns = tracker.schema.columns.count
+            for _ in 0..<count {
+                try columns[dataColumns].append(runStartMicros)
+                try runIDBytes.withUnsafeBytes { try columns[dataColumns + 1].append(utf8: $0) }
+            }
+            try part.endRows(cursors: cursors[0..<count])
+            guard keepingBuffers else { return [] }
+            for index in fields.indices { fields[index].removeAllRows() }
+            return fields
+        })
+    }
+
+    /// Waits for the batch being encoded; its buffers are shredded into next.
+    private func finishEncoding() async throws {
+        if let buffers = try await encoding.finish() { spareFields = buffers }
     }
 
     private func openPartIfNeeded() throws -> PartFile {
@@ -359,6 +382,7 @@ final class EndpointExporter {
 
     /// Commits the open part file and, in the same manifest write, the resume point after it.
     private func commitPart() async throws {
+        try await finishEncoding()
         guard let part, part.rows > 0 || commitsEmptyFile else { return }
         // Copies with the widened types are made before the new file becomes visible, so that readers see the
         // mixed set only for the renames that swap them in.

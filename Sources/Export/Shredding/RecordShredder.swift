@@ -108,6 +108,20 @@ package struct RecordShredder {
         rowCount -= rows.count
     }
 
+    /// Hands the pending rows out, field by field, and goes on with the emptied buffers of an earlier hand-out
+    /// (`spare`, a prefix of the same fields), so that a page costs no fresh allocation while the last one is encoded.
+    mutating func takeRows(reusing spare: [FieldValues]) -> [FieldValues] {
+        var next = spare
+        for index in next.indices {
+            assert(next[index].name == fields[index].name, "spare buffers of other fields")
+            next[index].removeAllRows()
+        }
+        while next.count < fields.count { next.append(FieldValues(name: fields[next.count].name)) }
+        swap(&next, &fields)
+        rowCount = 0
+        return next
+    }
+
     /// Without `keepingCapacity`, the buffers' memory is freed (after the large inference chunk).
     mutating func removeAllRows(keepingCapacity: Bool = true) {
         for index in fields.indices { fields[index].removeAllRows(keepingCapacity: keepingCapacity) }

@@ -28,6 +28,14 @@ struct FixedWidthDictionary {
         count += 1
         return index
     }
+
+    /// Appends the PLAIN bytes of the entries at `indices`, in that order (a page's values without the dictionary).
+    func appendPlain(of indices: [UInt32], to plain: inout [UInt8]) {
+        for index in indices {
+            let start = Int(index) * byteWidth
+            plain.append(contentsOf: plainBytes[start..<start + byteWidth])
+        }
+    }
 }
 
 /// Dictionary for BYTE_ARRAY values.
@@ -70,6 +78,14 @@ struct ByteArrayDictionary {
             mask = slots.count - 1
         }
         return UInt32(index)
+    }
+
+    /// Appends the PLAIN bytes (length prefix and value) of the entries at `indices`, in that order.
+    func appendPlain(of indices: [UInt32], to plain: inout [UInt8]) {
+        for index in indices {
+            let start = Int(entryStarts[Int(index)])
+            plain.append(contentsOf: plainBytes[start - 4..<start + Int(entryLengths[Int(index)])])
+        }
     }
 
     private func equals(entry: Int, _ value: UnsafeRawBufferPointer) -> Bool {

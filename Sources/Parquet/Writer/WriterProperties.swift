@@ -5,7 +5,7 @@ public struct WriterProperties: Sendable {
     /// The codec's level: GZIP 1-9 (6 is zlib's default; 9 costs far more for little gain on this data), ZSTD 1-22;
     /// SNAPPY and UNCOMPRESSED have none.
     public var compressionLevel: Int = 6
-    /// Compress data pages on a second thread while the next ones are encoded (same bytes either way).
+    /// Compress data pages on the compression threads while the next ones are encoded (same bytes either way).
     public var backgroundCompression: Bool = true
     /// When set, compressed pages wait for the end of their row group in an unlinked temporary file in this
     /// folder instead of memory, so memory does not grow with the row-group size. Use the output's folder.

@@ -18,6 +18,7 @@ struct MockCommand: AsyncParsableCommand {
     @Option(help: "Latency added to every request, in milliseconds.") var latencyMs: Int = 0
     @Option(help: "Updates/inserts/deletes after each contacts or deals page.") var mutate: Int = 0
     @Option(help: "JSON-lines request log.") var log: String?
+    @Flag(help: "Serve a list page asked for again from memory (for benchmarks; ignored with --mutate).") var cachePages = false
     @Option(help: "meta.total as the API writes it (api), or always a string, a number, or absent.") var metaTotal: String = "api"
     @Option(help: "Unusual values to inject, comma-separated: \(MockDataShape.allCases.map(\.rawValue).joined(separator: ", ")).")
     var shapes: String?
@@ -52,6 +53,7 @@ struct MockCommand: AsyncParsableCommand {
         configuration.latency = .milliseconds(latencyMs)
         configuration.mutate = mutate
         configuration.logPath = log
+        configuration.cachesPages = cachePages
         configuration.totalStyle = MockTotalStyle(rawValue: metaTotal) ?? .asAPI
         if !shapeNames.isEmpty {
             configuration.shapes = MockDataShapes(path: shapesPath, kinds: Set(shapeNames.compactMap(MockDataShape.init(rawValue:))))
