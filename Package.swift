@@ -36,6 +36,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .target(name: "Parquet", dependencies: ["CZlib", "CZstd", "CSnappy"]),
+        // glibc's allocator settings (`mallopt`), which the CLI tunes for a long batch job (docs/performance.md#memory).
+        .systemLibrary(name: "CMalloc"),
         // JSON text without trees: the lexer, the page skimmer and the strict parser that the client, the
         // exporter and the fuzzer share.
         .target(name: "JSON", swiftSettings: hotPathSettings),
@@ -92,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "ac-export",
             dependencies: [
-                "Parquet", "JSON", "ActiveCampaign", "ActiveCampaignMock", "Export", "S3",
+                "Parquet", "JSON", "ActiveCampaign", "ActiveCampaignMock", "Export", "S3", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

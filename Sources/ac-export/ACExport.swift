@@ -37,6 +37,7 @@ struct ACExport: AsyncParsableCommand {
 enum Main {
     static func main() async {
         StandardError.ignoreBrokenPipes()
+        AllocatorSettings.apply()
         do {
             var command = try ACExport.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
