@@ -127,9 +127,9 @@ public struct JSONScanner {
         throw failure("unterminated string", at: opening)
     }
 
-    /// Moves `index` past the string bytes that need no attention, eight at a time: it stops in the first word of
-    /// 8 bytes holding a quote, a backslash or a control character (each tested for all 8 bytes at once with integer
-    /// arithmetic), and ORs the bytes passed into `high`, whose top bit then says whether any was non-ASCII.
+    /// Moves `index` past the string bytes that need no attention, eight at a time, to the first quote, backslash
+    /// or control character (each tested for all 8 bytes of a word at once with integer arithmetic), or to the last
+    /// 7 bytes of the buffer; ORs the bytes passed into `high`, whose top bit then says whether any was non-ASCII.
     @inline(__always)
     private mutating func skipPlainBytes(high: inout UInt8) {
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -137,13 +137,20 @@ public struct JSONScanner {
         var passed: UInt64 = 0
         let base = UnsafeRawPointer(bytes.baseAddress!)
         while index &+ 8 <= bytes.count {
-            let word = (base + index).loadUnaligned(as: UInt64.self)
-            // A byte of `x` is zero exactly when its byte of `(x - ones) & ~x` has its top bit set (the first zero
-            // byte at least; a borrow can only mark bytes above a true one). Bytes below 0x20: `word - 0x20…`.
+            // Little-endian: the byte at `index` is the word's lowest.
+            let word = UInt64(littleEndian: (base + index).loadUnaligned(as: UInt64.self))
+            // A byte of `x` is zero exactly when its byte of `(x - ones) & ~x` has its top bit set, for the lowest
+            // zero byte at least (a borrow can only mark bytes above a true one), so the lowest mark is exact.
+            // Bytes below 0x20: `word - 0x20…`.
             let quote = word ^ (ones &* 0x22)
             let backslash = word ^ (ones &* 0x5C)
-            let stops = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            if stops & tops != 0 { break }
+            let stops = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)) & tops
+            if stops != 0 {
+                let plainBytes = stops.trailingZeroBitCount / 8
+                passed |= word & ((1 &<< UInt64(plainBytes &* 8)) &- 1)
+                index &+= plainBytes
+                break
+            }
             passed |= word
             index &+= 8
         }
@@ -168,6 +175,13 @@ public struct JSONScanner {
                     return
                 }
                 if byte < 0x20 { throw failure("control character in a string (must be escaped)") }
+                let letter = index + 1 < bytes.count ? bytes[index + 1] : 0
+                if letter == UInt8(ascii: "/") || letter == UInt8(ascii: "\\") || letter == UInt8(ascii: "\"") {
+                    // The escaped byte is itself (PHP's `\/` in every URL): it starts the next run, no append of its own.
+                    runStart = index + 1
+                    index += 2
+                    continue
+                }
                 // Decoded escapes are valid UTF-8 by construction; only raw bytes can be invalid.
                 try appendEscape(to: &decoded)
                 runStart = index

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import JSON
@@ -29,6 +30,47 @@ struct JSONScannerTests {
         #expect(try compact(#" { "a" : [ 1.50 , "x\/y\u00e9" , true , null , { } , [ ] ] , "b" : { "c" : -0e+1 } } "#)
             == #"{"a":[1.50,"x\/y\u00e9",true,null,{},[]],"b":{"c":-0e+1}}"#)
         #expect(try compact("42") == "42")
+    }
+
+    /// The string reader skips plain bytes eight at a time and copies escaped bytes as runs: every alignment of
+    /// quotes, escapes, control characters and non-ASCII bytes within a word must decode as Foundation's parser does.
+    @Test func stringsDecodeAsFoundationDecodesThem() throws {
+        let pieces = [#"\/"#, #"\\"#, #"\""#, #"\n"#, #"\u00e9"#, #"\ud83d\ude00"#, "é", "😀", "a", "bcdefgh", "/", " "]
+        var generator = XorShift(state: 0x9E37_79B9_7F4A_7C15)  // fixed: a failure repeats
+        for _ in 0..<3_000 {
+            let lead = String(repeating: "x", count: Int.random(in: 0..<9, using: &generator))
+            let body = (0..<Int.random(in: 0..<12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let text = lead + body
+            let json = "[\"" + text + "\"]"
+            let expected = try #require((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String])?.first)
+            let bytes = Array(json.utf8)
+            var decoded: [UInt8] = []
+            let (value, isASCII) = try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) -> (String, Bool) in
+                var scanner = JSONScanner(bytes: buffer, index: 1)
+                let range = try scanner.readString(escapedInto: &decoded)
+                #expect(scanner.index == bytes.count - 1, "\(json): stopped at \(scanner.index)")
+                let value = range.map { String(decoding: buffer[$0], as: UTF8.self) } ?? String(decoding: decoded, as: UTF8.self)
+                return (value, scanner.lastStringIsASCII)
+            }
+            #expect(value == expected, "\(json)")
+            #expect(isASCII == !text.contains { !$0.isASCII }, "\(json)")
+        }
+        let unterminated = Array(#"["abcdefghijklmnop\/qrstuvw"#.utf8)
+        #expect(throws: JSONParseError.self) {
+            try unterminated.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+                var scanner = JSONScanner(bytes: buffer, index: 1)
+                var decoded: [UInt8] = []
+                _ = try scanner.readString(escapedInto: &decoded)
+            }
+        }
+        let control = Array("[\"abcdefghij\u{01}klm\"]".utf8)
+        #expect(throws: JSONParseError.self) {
+            try control.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+                var scanner = JSONScanner(bytes: buffer, index: 1)
+                var decoded: [UInt8] = []
+                _ = try scanner.readString(escapedInto: &decoded)
+            }
+        }
     }
 
     @Test func anyDepthIsReadWithoutRecursion() throws {
@@ -97,5 +139,17 @@ struct JSONScannerTests {
         for broken in [#"{"contacts":[{"id":"1"},{"id":"2""#, #"{"contacts":[{"id":"1"}]"#, "[]", #"{"contacts":[1,]}"#, #"{"contacts":[]} x"#] {
             #expect(throws: JSONParseError.self, "\(broken)") { try skim(broken) }
         }
+    }
+}
+
+/// A seeded generator for repeatable random cases.
+private struct XorShift: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
     }
 }
