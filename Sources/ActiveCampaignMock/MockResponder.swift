@@ -175,10 +175,23 @@ struct MockResponder: HTTPResponder {
             return (403, Self.errorBody(403, title: "Forbidden", detail: "You do not have permission to view \(endpoint.rawValue)."), nil)
         }
         let caches = server.configuration.cachesPages && server.configuration.mutate == 0 && fault == nil
-        if caches, let cached = server.pageCache.withLock({ $0[request.uri.description] }) { return (200, cached.body, cached.page) }
-        let (body, page) = listPage(endpoint, query: MockQuery(request.uri.query), fault: fault)
-        if caches { server.pageCache.withLock { $0[request.uri.description] = (body, page) } }
+        let query = MockQuery(request.uri.query)
+        let cacheKey = caches ? pageCacheKey(resource: resource, query: query) : ""
+        if caches, let cached = server.pageCache.withLock({ $0[cacheKey] }) { return (200, cached.body, cached.page) }
+        let (body, page) = listPage(endpoint, query: query, fault: fault)
+        if caches { server.pageCache.withLock { $0[cacheKey] = (body, page) } }
         return (200, body, page)
+    }
+
+    /// The page's parameters as decoded, without an `updated_before` later than every record's update time: an
+    /// incremental run sends its own start time there, which changes from run to run and selects the same records.
+    /// (Only `--mutate` moves update times past the dataset's `now`, and it turns the cache off.)
+    private func pageCacheKey(resource: Substring, query: MockQuery) -> String {
+        var values = query.values
+        if let before = values["filters[updated_before]"].flatMap(FilterDate.parse), before > server.dataset.nowSeconds {
+            values["filters[updated_before]"] = nil
+        }
+        return values.sorted { $0.key < $1.key }.reduce(into: String(resource)) { $0 += "&\($1.key)=\($1.value)" }
     }
 
     /// `GET /api/3/contacts/<id>` or `deals/<id>`: `{"contact": {...}}`, or the API's 404 for a record that is gone.

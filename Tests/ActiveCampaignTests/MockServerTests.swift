@@ -82,6 +82,31 @@ struct MockServerTests {
         }
     }
 
+    /// `--cache-pages` (benchmarks) serves a page asked for again from memory; an `updated_before` past every
+    /// record's update time (each incremental run sends its own start) selects the same page, an earlier one does not.
+    @Test func cachedPagesAnswerAsUncachedPagesDo() async throws {
+        var cached = configuration()
+        cached.cachesPages = true
+        try await withMockServer(cached) { base, server in
+            let all = server.currentRecords(path: "contacts").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any]
+            }
+            let page = "\(base)/api/3/contacts?orders%5Bid%5D=ASC&id_greater=0&limit=100&filters%5Bupdated_after%5D=2000-01-01T00:00:00Z"
+            let first = try await mockGET(page + "&filters%5Bupdated_before%5D=2026-06-01T00:00:00Z")
+            let later = try await mockGET(page + "&filters%5Bupdated_before%5D=2026-07-01T00:00:00Z")
+            #expect(first.body == later.body)
+            #expect(mockIDs(try first.json(), key: "contacts") == Array(1...100))
+            // A bound before some records' udate filters them out, cache or not.
+            let udate = try #require(all[50]["udate"] as? String)
+            let cut = try #require(ISO8601DateFormatter().date(from: udate))
+            let expected = all.prefix(100).filter { ISO8601DateFormatter().date(from: $0["udate"] as! String)! < cut }.count
+            let bounded = try await mockGET(page + "&filters%5Bupdated_before%5D=\(udate.replacingOccurrences(of: "+", with: "%2B"))")
+            let boundedIDs = mockIDs(try bounded.json(), key: "contacts")
+            #expect(!boundedIDs.contains(51))
+            #expect(boundedIDs.filter { $0 <= 100 }.count == expected)
+        }
+    }
+
     @Test func dealsTotalIsANumberElsewhereAString() async throws {
         try await withMockServer(configuration()) { base, _ in
             let deals = try await mockGET("\(base)/api/3/deals").json()
