@@ -3,6 +3,7 @@ import ActiveCampaignMock
 @testable import Export
 import Foundation
 import Logging
+import Synchronization
 import Testing
 import JSON
 
@@ -39,6 +40,29 @@ import JSON
         #expect(fromPages.results[0].rows == 350 && fromNDJSON.results[0].rows == 350)
         try LakeHarness.check(lake: work + "/lake-pages", source: work + "/source")
         try LakeHarness.check(lake: work + "/lake-ndjson", source: work + "/source")
+    }
+
+    /// The CLI hands freed memory back when an endpoint lets go of its inference chunk and of each committed part
+    /// file: the exporter calls the hook once for each.
+    @Test func freedMemoryIsReleasedAfterTheInferenceChunkAndEveryCommit() async throws {
+        let work = try LakeHarness.temporaryDirectory("convert-release")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let dataset = MockDataset(configuration: MockConfiguration(seed: 5, contacts: 1_000, deals: 0))
+        try FileManager.default.createDirectory(atPath: work + "/pages", withIntermediateDirectories: true)
+        for offset in stride(from: 0, to: 1_000, by: 100) {
+            try Data(dataset.pageJSON(path: "contacts", offset: offset, limit: 100)).write(to: URL(fileURLWithPath: work + "/pages/page-\(offset / 100).json"))
+        }
+        let releases = Mutex(0)
+        var options = ExportOptions(outputDirectory: work + "/lake", endpoints: [Endpoint.named("contacts")!], anchorDate: Date(timeIntervalSince1970: 0))
+        options.checkpointInterval = .zero  // the types fixed by the first page, then a commit after every page
+        options.releaseFreedMemory = { releases.withLock { $0 += 1 } }
+        let summary = try await ExportRun.run(options, source: SavedPagesSource(inputs: [work + "/pages"]), logger: logger)
+        #expect(summary.succeeded && summary.results[0].rows == 1_000)
+        let files = summary.results[0].files
+        #expect(files == 10)
+        // Once the next page is being read: after every commit (the first also ends the inference chunk) but the
+        // last, which ends the endpoint.
+        #expect(releases.withLock { $0 } == files - 1)
     }
 
     /// fixtures/*-page.json: responses exactly as the mock serves them (PHP escapes, \u-escaped text).

@@ -21,6 +21,7 @@ final class EndpointExporter {
         var tables: DeltaTables?
         /// An incomplete listing finishes anyway (`ExportOptions.acceptIncomplete`).
         var acceptIncomplete = false
+        var releaseFreedMemory: (@Sendable () -> Void)?
     }
 
     let endpoint: String
@@ -45,6 +46,9 @@ final class EndpointExporter {
     /// Where pending rows came from (first pending row of each batch), for schema-change causes.
     private var pendingOrigins: [(firstRow: Int, origin: String)] = []
     private var schemaFixed = false
+    /// The inference chunk or a committed part file was just let go: `Context.releaseFreedMemory` is due once the
+    /// encoding stage has dropped its buffers too.
+    private var releasesMemory = false
     private var runIDBytes: [UInt8]
     private(set) var rowsCommitted = 0
     private(set) var filesCommitted = 0
@@ -183,6 +187,7 @@ final class EndpointExporter {
         // Up to here the previous batch was being encoded beside this one; the part file and the tracker are the
         // exporter's again from here on.
         try await finishEncoding()
+        releaseFreedMemoryIfDue()
         if !schemaFixed {
             advanceResume(to: batch.resumeAfter)
             // The checkpoint interval bounds what a kill loses from the first page on: when it elapses first, the
@@ -328,6 +333,7 @@ final class EndpointExporter {
         schemaFixed = true
         // Later batches are a page each: the chunk's buffers would only hold memory.
         try writePendingRows(keepingBuffers: false)
+        releasesMemory = true
     }
 
     /// Hands the pending rows to the encoding stage, which appends them to the open part file column by column.
@@ -367,6 +373,12 @@ final class EndpointExporter {
     /// Waits for the batch being encoded; its buffers are shredded into next.
     private func finishEncoding() async throws {
         if let buffers = try await encoding.finish() { spareFields = buffers }
+    }
+
+    private func releaseFreedMemoryIfDue() {
+        guard releasesMemory else { return }
+        releasesMemory = false
+        context.releaseFreedMemory?()
     }
 
     private func openPartIfNeeded() throws -> PartFile {
@@ -437,6 +449,7 @@ final class EndpointExporter {
             replaced: rewrites.map(\.old.path), staged: published.map { Staging.stagedPath($0.new.path) }, restoring: previousState,
             withdrawing: Staging.isStaged(file.path) ? [] : [file.path], step: step)
         try await commitToTable(step: step)
+        releasesMemory = true
         // The path readers will find it at: a staged snapshot file is renamed there when the snapshot is published.
         logger.info(
             "committed",

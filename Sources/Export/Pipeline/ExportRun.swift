@@ -29,6 +29,9 @@ public struct ExportOptions: Sendable {
     public var inferenceRows = 10_000
     /// Called after every batch of every endpoint, from the endpoint's task.
     public var progress: (@Sendable (ExportProgress) -> Void)?
+    /// Called once an endpoint has dropped a lot of memory at once (its inference chunk once written, a part file
+    /// once committed), so that the process can hand the freed pages back (docs/performance.md#memory).
+    public var releaseFreedMemory: (@Sendable () -> Void)?
     public var startedAt = Date()
     /// The writer named in each Delta commit (`commitInfo.engineInfo`).
     public var engineInfo = "ac-export"
@@ -175,7 +178,8 @@ public enum ExportRun {
         let context = EndpointExporter.Context(
             storage: storage, runID: runID, runStartMicros: startMicros, date: date,
             checkpointInterval: options.checkpointInterval, writerProperties: options.writerProperties,
-            inferenceRows: options.inferenceRows, progress: options.progress, tables: tables, acceptIncomplete: options.acceptIncomplete)
+            inferenceRows: options.inferenceRows, progress: options.progress, tables: tables, acceptIncomplete: options.acceptIncomplete,
+            releaseFreedMemory: options.releaseFreedMemory)
 
         var results: [EndpointResult] = []
         await withTaskGroup(of: EndpointResult.self) { group in

@@ -35,7 +35,8 @@ struct ParquetOutputOptions: ParsableArguments {
         guard deltaCheckpointInterval >= 1 else { throw ValidationError("--delta-checkpoint-interval must be at least 1") }
     }
 
-    /// Applies the flags, and names this build as the writer of the files and of the Delta commits.
+    /// Applies the flags, names this build as the writer of the files and of the Delta commits, and lets the
+    /// exporter hand freed memory back through this process's allocator settings.
     func apply(to options: inout ExportOptions) {
         let codec = Self.codecs[compression] ?? .gzip
         options.writerProperties.compression = codec
@@ -45,5 +46,6 @@ struct ParquetOutputOptions: ParsableArguments {
         options.engineInfo = "ac-export/\(ACExport.version)"
         options.deltaCheckpointInterval = deltaCheckpointInterval
         options.deltaTables = deltaLog
+        options.releaseFreedMemory = AllocatorSettings.returnFreedMemory
     }
 }
