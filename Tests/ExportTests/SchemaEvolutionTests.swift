@@ -145,4 +145,26 @@ extension SchemaEvolutionTests {
         let parquetOnDisk = (FileManager.default.subpaths(atPath: dir) ?? []).filter { $0.hasSuffix(".parquet") }
         #expect(parquetOnDisk.count == files.count, "\(parquetOnDisk)")
     }
+
+    /// The hold before the types are fixed is bounded by memory as well as by rows: records of 1 KB with a 20 KB
+    /// bound fix the types after about 20 rows, so a value that first differs at row 40 widens the column (recorded
+    /// in the manifest) instead of being inferred with the others.
+    @Test func largeRecordsEndTheInferenceHoldEarly() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ac-export-hold-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pad = String(repeating: "p", count: 1_000)
+        let records = (1...60).map { #"{"id":"\#($0)","count":"\#($0 < 40 ? "\($0)" : "many")","pad":"\#(pad)"}"# }
+        func export(holdBytes: Int, into lake: String) async throws -> [SchemaChange] {
+            var options = ExportOptions(outputDirectory: lake, endpoints: [Endpoint.named("tags")!])
+            options.inferenceBytes = holdBytes
+            let source = ArraySource(pages: ["tags": stride(from: 0, to: 60, by: 10).map { Array(records[$0..<$0 + 10]) }])
+            let summary = try await ExportRun.run(options, source: source, logger: logger)
+            #expect(summary.succeeded && summary.results[0].rows == 60)
+            return try ManifestStore.read(directory: lake).endpoints["tags"]!.schemaHistory.filter { $0.column == "count" }
+        }
+        let bounded = try await export(holdBytes: 20_000, into: dir + "/bounded")
+        #expect(bounded.map(\.from) == [nil, .int64] && bounded.last?.to == .string, "\(bounded)")
+        let unbounded = try await export(holdBytes: .max, into: dir + "/unbounded")
+        #expect(unbounded.map(\.from) == [nil] && unbounded.last?.to == .string, "\(unbounded)")
+    }
 }

@@ -16,6 +16,8 @@ final class EndpointExporter {
         var writerProperties: WriterProperties
         /// Rows held before the first file's types are fixed (docs/commit-protocol.md#inference-hold).
         var inferenceRows: Int = 10_000
+        /// ... or fewer when they take this much memory (large records).
+        var inferenceBytes: Int = 32 << 20
         var progress: (@Sendable (ExportProgress) -> Void)?
         /// The endpoints' Delta tables, which follow each manifest change (nil: no Delta log is written).
         var tables: DeltaTables?
@@ -193,7 +195,7 @@ final class EndpointExporter {
             // The checkpoint interval bounds what a kill loses from the first page on: when it elapses first, the
             // rows seen so far fix the types (later rows widen as usual).
             let checkpointDue = ContinuousClock.now - startedAt >= context.checkpointInterval
-            if shredder.rowCount >= context.inferenceRows || checkpointDue {
+            if shredder.rowCount >= context.inferenceRows || shredder.bufferedByteCount >= context.inferenceBytes || checkpointDue {
                 try await writeInferenceChunk()
                 if checkpointDue { try await commitPart() }
             }

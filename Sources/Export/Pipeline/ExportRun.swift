@@ -27,6 +27,8 @@ public struct ExportOptions: Sendable {
     public var maxConcurrentEndpoints = 3
     /// Rows held before a file's column types are fixed (docs/commit-protocol.md#inference-hold).
     public var inferenceRows = 10_000
+    /// ... or fewer, once they take this much memory: 10,000 records of 8 KB would hold 80 MB (docs/commit-protocol.md#inference-hold).
+    public var inferenceBytes = 32 << 20
     /// Called after every batch of every endpoint, from the endpoint's task.
     public var progress: (@Sendable (ExportProgress) -> Void)?
     /// Called once an endpoint has dropped a lot of memory at once (its inference chunk once written, a part file
@@ -178,7 +180,7 @@ public enum ExportRun {
         let context = EndpointExporter.Context(
             storage: storage, runID: runID, runStartMicros: startMicros, date: date,
             checkpointInterval: options.checkpointInterval, writerProperties: options.writerProperties,
-            inferenceRows: options.inferenceRows, progress: options.progress, tables: tables, acceptIncomplete: options.acceptIncomplete,
+            inferenceRows: options.inferenceRows, inferenceBytes: options.inferenceBytes, progress: options.progress, tables: tables, acceptIncomplete: options.acceptIncomplete,
             releaseFreedMemory: options.releaseFreedMemory)
 
         var results: [EndpointResult] = []

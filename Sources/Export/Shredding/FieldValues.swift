@@ -30,6 +30,9 @@ struct FieldValues {
 
     var rowCount: Int { kinds.count }
 
+    /// Memory the rows take: their bytes, and a kind and an end per row.
+    var bufferedByteCount: Int { bytes.count + kinds.count * (MemoryLayout<ValueKind>.stride + MemoryLayout<Int>.stride) }
+
     /// Sets the value of `row` (rows before it that got no value are absent). A key repeated within one
     /// object keeps its last value, as JSON parsers commonly do.
     @inline(__always)

@@ -53,6 +53,9 @@ package struct RecordShredder {
     private var fieldByName: [String: Int] = [:]
     /// Rows shredded and not yet removed.
     package private(set) var rowCount = 0
+
+    /// Memory the shredded rows take (`FieldValues.bufferedByteCount` of every field).
+    var bufferedByteCount: Int { fields.reduce(0) { $0 + $1.bufferedByteCount } }
     /// Strings stored other than as sent since the last `takeRepairs()`.
     private var repairs: [StringRepair] = []
     /// Reused for strings with escapes, for repaired UTF-8 and for values kept as JSON text.
