@@ -116,4 +116,16 @@ import Testing
         #expect(stats[2].maxValue == withUnsafeBytes(of: Int64.max.littleEndian, Array.init))
         #expect(stats[2].nullCount == 2)
     }
+
+    /// A prefix sorts first, and a value seen again (counted once, when it enters the dictionary) still bounds the
+    /// chunk: with the dictionary and with PLAIN pages alike.
+    @Test(arguments: [true, false])
+    func stringBoundsWithPrefixesAndRepeats(dictionary: Bool) throws {
+        let values = ["abc", "b", "ab", "abc", "b", "ab", "abcd", "b"]
+        let table = TestTable(schema: Schema([Column("s", .string)]), columns: [values.map { .string($0) }])
+        var properties = WriterProperties()
+        properties.dictionaryEnabled = dictionary
+        let stats = try #require(try table.write(to: MemorySink(), properties: properties).rowGroups[0].columns[0].statistics)
+        #expect(stats.minValue == Array("ab".utf8) && stats.maxValue == Array("b".utf8))
+    }
 }

@@ -132,10 +132,14 @@ public final class ColumnWriter {
     public func append(utf8 bytes: UnsafeRawBufferPointer) throws(ParquetError) {
         guard physicalType == .byteArray else { throw mismatch("STRING") }
         try beginValue()
-        statistics.add(bytes)
         if usesDictionary {
-            dictionaryIndices.append(byteArrayDictionary.index(of: bytes))
+            let entries = byteArrayDictionary.count
+            let index = byteArrayDictionary.index(of: bytes)
+            // A value already in the dictionary was already counted in the chunk's min and max.
+            if index == entries { statistics.add(bytes) }
+            dictionaryIndices.append(index)
         } else {
+            statistics.add(bytes)
             plainValues.appendPlainByteArray(bytes)
         }
         try endValue()

@@ -2,6 +2,12 @@
 // signed for integers, dates and timestamps; unsigned bytes for strings; NaN ignored for doubles,
 // a zero min written as -0.0 and a zero max as +0.0.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 struct StatisticsAccumulator {
     private(set) var nullCount: Int64 = 0
     private var hasValue = false
@@ -45,17 +51,25 @@ struct StatisticsAccumulator {
             maxBytes = Array(value)
             return
         }
-        let belowMin = minBytes.withUnsafeBytes { value.lexicographicallyPrecedes($0) }
+        let belowMin = minBytes.withUnsafeBytes { Self.precedes(value, $0) }
         if belowMin {
             minBytes.removeAll(keepingCapacity: true)
             minBytes.append(contentsOf: value)
             return
         }
-        let aboveMax = maxBytes.withUnsafeBytes { $0.lexicographicallyPrecedes(value) }
+        let aboveMax = maxBytes.withUnsafeBytes { Self.precedes($0, value) }
         if aboveMax {
             maxBytes.removeAll(keepingCapacity: true)
             maxBytes.append(contentsOf: value)
         }
+    }
+
+    /// Unsigned byte order (a prefix first), with `memcmp` rather than a byte-at-a-time iterator.
+    @inline(__always)
+    private static func precedes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        let common = min(a.count, b.count)
+        let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+        return order < 0 || (order == 0 && a.count < b.count)
     }
 
     func statistics(for type: PhysicalType, maxValueLength: Int) -> Statistics {
