@@ -14,10 +14,10 @@ final class EndpointExporter {
         var date: String
         var checkpointInterval: Duration
         var writerProperties: WriterProperties
-        /// Rows held before the first file's types are fixed (docs/commit-protocol.md#inference-hold).
-        var inferenceRows: Int = 10_000
-        /// ... or fewer when they take this much memory (large records).
-        var inferenceBytes: Int = 32 << 20
+        /// Rows held before the first file's types are fixed, and the memory that ends the hold sooner
+        /// (`ExportOptions.inferenceRows`, `.inferenceBytes`; docs/commit-protocol.md#inference-hold).
+        var inferenceRows: Int
+        var inferenceBytes: Int
         var progress: (@Sendable (ExportProgress) -> Void)?
         /// The endpoints' Delta tables, which follow each manifest change (nil: no Delta log is written).
         var tables: DeltaTables?
