@@ -29,6 +29,47 @@ import Testing
         }
     }
 
+    /// `openPagesByteLimit`: the open pages of all columns together stay within it, the largest finished first, so a
+    /// column of long strings gets pages of about the limit while a column of short ones keeps its row limit; rows
+    /// end in batches of 8, as the exporter ends them, and one at a time.
+    @Test(arguments: [8, 1]) func openPagesStayWithinTheirLimitLargestFirst(batch: Int) throws {
+        var properties = WriterProperties()
+        properties.dictionaryEnabled = false
+        properties.dataPageRowLimit = 1000
+        properties.openPagesByteLimit = 64 << 10
+        let long = { (i: Int) in String(repeating: Character(UnicodeScalar(UInt8(65 + i % 26))), count: 1000) }
+        let sink = MemorySink()
+        let writer = try ParquetWriter(sink: sink, schema: Schema([Column("long", .string), Column("short", .string)]), properties: properties)
+        for i in 0..<2000 {
+            try writer.columns[0].append(long(i))
+            try writer.columns[1].append("s\(i)")
+            if batch == 1 { try writer.endRow() } else if (i + 1) % batch == 0 { try writer.endRows(batch) }
+        }
+        try writer.close()
+        let reader = try ParquetFileReader(bytes: sink.bytes)
+        let pageRows = { (column: Int) in try reader.pages(rowGroup: 0, column: column).compactMap { $0.header.dataPage.map { Int($0.numValues) } } }
+        let longPages = try pageRows(0), shortPages = try pageRows(1)
+        // A long page ends at the first check past 64 KiB (1,004 bytes a row; checks every `batch` rows, every 64 by
+        // endRow), less what the short column's open page holds (at most 1,000 rows of 10 bytes: length, text, level).
+        let checkEvery = batch == 1 ? 64 : batch
+        #expect(longPages.count > 20)
+        #expect(longPages.dropLast().allSatisfy { $0 * 1_004 > 65_536 - 10_000 && $0 * 1_004 <= 65_536 + checkEvery * 1_004 }, "\(longPages)")
+        #expect(longPages.reduce(0, +) == 2000)
+        #expect(shortPages == [1000, 1000])
+        #expect(try reader.readColumn(0).map(\.string) == (0..<2000).map(long))
+        #expect(try reader.readColumn(1).map(\.string) == (0..<2000).map { "s\($0)" })
+        // Without the limit the same rows go by the row limit alone.
+        properties.openPagesByteLimit = nil
+        let unlimited = MemorySink()
+        let plain = try ParquetWriter(sink: unlimited, schema: Schema([Column("long", .string)]), properties: properties)
+        for i in 0..<2000 {
+            try plain.columns[0].append(long(i))
+            try plain.endRow()
+        }
+        try plain.close()
+        #expect(try ParquetFileReader(bytes: unlimited.bytes).pages(rowGroup: 0, column: 0).compactMap { $0.header.dataPage?.numValues } == [1000, 1000])
+    }
+
     @Test func lowCardinalityColumnIsDictionaryEncodedThroughout() throws {
         let sink = MemorySink()
         let writer = try ParquetWriter(sink: sink, schema: Schema([Column("status", .string)]))

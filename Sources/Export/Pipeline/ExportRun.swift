@@ -17,11 +17,15 @@ public struct ExportOptions: Sendable {
     /// The same for these endpoints only.
     public var fullRefreshEndpoints: Set<String> = []
     public var checkpointInterval: Duration = .seconds(60)
-    /// Data pages of about 256 KiB (the library's default is 1 MiB): an endpoint has dozens of string columns, each
-    /// buffering a page, so smaller pages keep memory flat at no measurable cost in size (zlib's window is 32 KiB).
+    /// Pages and row groups sized for the file's bytes, within a fixed memory budget (docs/parquet-layout.md#sizes):
+    /// every page restarts zlib's window, so a column's pages grow up to 4 MiB while the open pages of all columns
+    /// together stay within 16 MiB (long strings get the long pages); a row group, and so a part file, holds up to
+    /// 512 MiB of uncompressed values, so that dictionaries restart rarely and a lake gets fewer, larger files.
     public var writerProperties: WriterProperties = {
         var properties = WriterProperties()
-        properties.dataPageSize = 256 << 10
+        properties.dataPageSize = 4 << 20
+        properties.openPagesByteLimit = 16 << 20
+        properties.rowGroupByteLimit = 512 << 20
         return properties
     }()
     public var maxConcurrentEndpoints = 3

@@ -48,6 +48,9 @@ public final class ColumnWriter {
     @exclusivity(unchecked) private var repeatedRowCount = 0
     @exclusivity(unchecked) private var statistics = StatisticsAccumulator()
 
+    /// Largest page buffer kept for the next page.
+    private static let retainedPageCapacity = 1 << 20
+
     init(column: Column, properties: WriterProperties, codec: PageCodec) {
         self.column = column
         self.physicalType = column.type.physicalType
@@ -213,6 +216,16 @@ public final class ColumnWriter {
         usesDictionary ? dictionaryIndices.count * 4 : plainValues.count
     }
 
+    /// Bytes held by the open page: its values or indices and its levels.
+    var openPageByteCount: Int {
+        estimatedPageSize + definitionLevels.count + repetitionLevels.count
+    }
+
+    /// Finishes the open page now, at a row boundary (the writer keeping its open pages within their limit).
+    func finishOpenPage() throws(ParquetError) {
+        try finishPage()
+    }
+
     /// Uncompressed bytes of this chunk so far, pending page included (for row-group sizing).
     var estimatedUncompressedSize: Int {
         submittedBodySize + estimatedPageSize + (definitionLevels.count + repetitionLevels.count) / 8 + dictionaryByteCount
@@ -269,7 +282,12 @@ public final class ColumnWriter {
         if pageUsesDictionary { dictionaryDataPageCount += 1 } else { fallbackDataPageCount += 1 }
         definitionLevels.removeAll(keepingCapacity: true)
         repetitionLevels.removeAll(keepingCapacity: true)
-        plainValues.removeAll(keepingCapacity: true)
+        // The next page reuses the buffer, unless this one was long: a column keeps no more than that idle.
+        if plainValues.capacity > Self.retainedPageCapacity {
+            plainValues = []
+        } else {
+            plainValues.removeAll(keepingCapacity: true)
+        }
         dictionaryIndices.removeAll(keepingCapacity: true)
         pageValueCount = 0
         pageNullCount = 0

@@ -69,6 +69,8 @@ public final class ParquetWriter {
             || (bufferedRowCount & 1023 == 0 && estimatedRowGroupSize >= properties.rowGroupByteLimit)
         {
             try flushRowGroup()
+        } else if bufferedRowCount & 63 == 0 {
+            try keepOpenPagesWithinLimit()
         }
     }
 
@@ -78,6 +80,18 @@ public final class ParquetWriter {
         bufferedRowCount += count
         if bufferedRowCount >= properties.rowGroupRowLimit || estimatedRowGroupSize >= properties.rowGroupByteLimit {
             try flushRowGroup()
+        } else {
+            try keepOpenPagesWithinLimit()
+        }
+    }
+
+    /// `WriterProperties.openPagesByteLimit`: past it, the largest open pages are finished until the rest fit.
+    private func keepOpenPagesWithinLimit() throws(ParquetError) {
+        guard let limit = properties.openPagesByteLimit else { return }
+        var open = columns.reduce(0) { $0 + $1.openPageByteCount }
+        while open > limit, let largest = columns.max(by: { $0.openPageByteCount < $1.openPageByteCount }) {
+            open -= largest.openPageByteCount
+            try largest.finishOpenPage()
         }
     }
 

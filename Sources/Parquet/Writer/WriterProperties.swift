@@ -12,6 +12,10 @@ public struct WriterProperties: Sendable {
     public var pageSpillDirectory: String?
     /// Target uncompressed size of a data page.
     public var dataPageSize: Int = 1 << 20
+    /// When set, the open (not yet finished) data pages of all columns together hold at most about this many bytes:
+    /// at a row boundary past it, the largest open pages are finished first. With it `dataPageSize` can be large, so
+    /// that long strings get long pages (each page restarts the compressor's window) while memory stays bounded.
+    public var openPagesByteLimit: Int?
     /// Cap on rows per data page (arrow, parquet-java and arrow-rs use 20,000).
     public var dataPageRowLimit: Int = 20_000
     /// A row group is closed at this many rows ...
