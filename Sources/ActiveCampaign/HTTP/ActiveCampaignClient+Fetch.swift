@@ -106,20 +106,11 @@ extension ActiveCampaignClient {
         let deadline = NIODeadline.now() + TimeAmount(configuration.requestTimeout)
         var current = url
         for hop in 0...Self.maximumRedirects {
-            var request = try HTTPClient.Request(url: current)
+            var request = HTTPClientRequest(url: current)
             request.headers.add(name: "Api-Token", value: credentials.apiKey)
             request.headers.add(name: "Accept", value: "application/json")
-            // The response is gathered whole on the connection's event loop and handed over once: read as an async
-            // sequence, every chunk of a page resumed this task on the cooperative pool, which cost `run` about 8% of
-            // its CPU time (docs/performance.md#fetching-pages-run). Cancelling the task cancels the request.
-            let task = httpClient.execute(
-                request: request, delegate: ResponseAccumulator(request: request, maxBodySize: Self.maximumBodyBytes), deadline: deadline)
-            let response = try await withTaskCancellationHandler {
-                try await task.futureResult.get()
-            } onCancel: {
-                task.cancel()
-            }
-            let body = response.body ?? ByteBuffer()
+            let response = try await httpClient.execute(request, deadline: deadline)
+            let body = try await response.body.collect(upTo: Self.maximumBodyBytes)
             guard (300..<400).contains(response.status.code), response.status.code != 304,
                 let location = response.headers.first(name: "Location")
             else { return (response.status, response.headers, body) }
