@@ -18,12 +18,13 @@ public struct ExportOptions: Sendable {
     public var fullRefreshEndpoints: Set<String> = []
     public var checkpointInterval: Duration = .seconds(60)
     /// Pages and row groups sized for the file's bytes, within a fixed memory budget (docs/parquet-layout.md#sizes):
-    /// every page restarts zlib's window, so a column's pages grow up to 4 MiB while the open pages of all columns
-    /// together stay within 16 MiB (long strings get the long pages); a row group, and so a part file, holds up to
-    /// 512 MiB of uncompressed values, so that dictionaries restart rarely and a lake gets fewer, larger files.
+    /// every page restarts zlib's window, so a column's pages grow up to 2 MiB while the open pages of all columns
+    /// together stay within 16 MiB (long strings get the long pages; larger pages left a core idle, the compression
+    /// queue holding only two of them); a row group, and so a part file, holds up to 512 MiB of uncompressed values,
+    /// so that dictionaries restart rarely and a lake gets fewer, larger files.
     public var writerProperties: WriterProperties = {
         var properties = WriterProperties()
-        properties.dataPageSize = 4 << 20
+        properties.dataPageSize = 2 << 20
         properties.openPagesByteLimit = 16 << 20
         properties.rowGroupByteLimit = 512 << 20
         return properties
