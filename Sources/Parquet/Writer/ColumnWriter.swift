@@ -221,11 +221,6 @@ public final class ColumnWriter {
         estimatedPageSize + definitionLevels.count + repetitionLevels.count
     }
 
-    /// Finishes the open page now, at a row boundary (the writer keeping its open pages within their limit).
-    func finishOpenPage() throws(ParquetError) {
-        try finishPage()
-    }
-
     /// Uncompressed bytes of this chunk so far, pending page included (for row-group sizing).
     var estimatedUncompressedSize: Int {
         submittedBodySize + estimatedPageSize + (definitionLevels.count + repetitionLevels.count) / 8 + dictionaryByteCount
@@ -238,7 +233,9 @@ public final class ColumnWriter {
 
     // MARK: Pages
 
-    private func finishPage() throws(ParquetError) {
+    /// Encodes the open page and hands it to the codec. Also called by the writer at a row boundary, to keep its open
+    /// pages within `openPagesByteLimit`.
+    func finishPage() throws(ParquetError) {
         guard pageValueCount > 0 else { return }
         if usesDictionary && dictionaryDataPageCount == 0 && dictionaryEntryCount > chunkNonNullCount / 2 {
             dropUnwrittenDictionary()

@@ -91,7 +91,7 @@ public final class ParquetWriter {
         var open = columns.reduce(0) { $0 + $1.openPageByteCount }
         while open > limit, let largest = columns.max(by: { $0.openPageByteCount < $1.openPageByteCount }) {
             open -= largest.openPageByteCount
-            try largest.finishOpenPage()
+            try largest.finishPage()
         }
     }
 
