@@ -81,6 +81,73 @@ import JSON
         try LakeHarness.check(lake: work + "/lake", source: work + "/source")
     }
 
+    /// Records per input file as the source hands them out.
+    func recordsPerFile(_ inputs: [String], batchSize: Int = 1000, afterFirstBatch: () throws -> Void = {}) async throws -> [String: Int] {
+        var source = SavedPagesSource(inputs: inputs)
+        source.batchSize = batchSize
+        var counts: [String: Int] = [:]
+        var iterator = source.batches(for: Endpoint.named("contacts")!, window: nil, resumeFrom: nil).makeAsyncIterator()
+        var first = true
+        while let batch = try await iterator.next() {
+            counts[(batch.origin as NSString).lastPathComponent, default: 0] += batch.records.ranges.count
+            if first { try afterFirstBatch() }
+            first = false
+        }
+        return counts
+    }
+
+    /// A file is one page (on one line or pretty-printed, with or without blank lines after it) or NDJSON (blank lines,
+    /// CRLF and a first line longer than a read chunk included), told apart by its first line.
+    @Test func pagesAndNDJSONAreToldApartByTheirFirstLine() async throws {
+        let work = try LakeHarness.temporaryDirectory("convert-shapes")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let dataset = MockDataset(configuration: MockConfiguration(seed: 3, contacts: 40, deals: 0))
+        let page = try JSONParser.parse(dataset.pageJSON(path: "contacts", offset: 0, limit: 30))
+        let pretty = try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: Data(page.compactText.utf8)), options: .prettyPrinted)
+        let records = (0..<40).map { String(decoding: dataset.recordJSON(path: "contacts", index: $0), as: UTF8.self) }
+        let longRecord = "{\"id\":\"99\",\"note\":\"" + String(repeating: "n", count: 3 << 20) + "\"}"
+        let files: [(name: String, text: String, records: Int)] = [
+            ("a-page.json", page.compactText, 30),
+            ("b-page-newlines.json", page.compactText + "\n\n \r\n", 30),
+            ("c-page-pretty.json", String(decoding: pretty, as: UTF8.self), 30),
+            ("d-one-record.json", records[0] + "\n", 1),
+            ("e-lines.ndjson", "\n\r\n" + records.joined(separator: "\r\n") + "\r\n", 40),
+            ("f-long-first-line.ndjson", ([longRecord] + records).joined(separator: "\n"), 41),
+        ]
+        for file in files { try Data(file.text.utf8).write(to: URL(fileURLWithPath: work + "/" + file.name)) }
+        let counts = try await recordsPerFile([work])
+        #expect(counts == Dictionary(uniqueKeysWithValues: files.map { ($0.name, $0.records) }))
+    }
+
+    /// NDJSON of any size is read a chunk at a time, never whole: from a named pipe whose writer holds back its last
+    /// line until the first batch has arrived, a reader waiting for the end of the file before its first batch (and
+    /// so holding the whole file at once) would get nothing until the writer gave up.
+    @Test func ndjsonIsReadAChunkAtATime() async throws {
+        let work = try LakeHarness.temporaryDirectory("convert-chunks")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let path = work + "/contacts.ndjson"
+        try #require(mkfifo(path, 0o600) == 0)
+        signal(SIGPIPE, SIG_IGN)  // a reader that fails closes the pipe: the writer must get EPIPE, not end the process
+        let padding = String(repeating: "x", count: 1_000)
+        let lines = Data((0..<3_000).map { "{\"id\":\"\($0)\",\"note\":\"\(padding)\"}\n" }.joined().utf8)
+        let firstBatch = DispatchSemaphore(value: 0)
+        let writerDone = DispatchSemaphore(value: 0)
+        let firstBatchCameBeforeTheEnd = Mutex(false)
+        Thread.detachNewThread {
+            guard let pipe = FileHandle(forWritingAtPath: path) else { return }  // waits for the reader to open it
+            try? pipe.write(contentsOf: lines)
+            let arrived = firstBatch.wait(timeout: .now() + 30) == .success
+            firstBatchCameBeforeTheEnd.withLock { $0 = arrived }
+            try? pipe.write(contentsOf: Data("{\"id\":\"3000\"}\n".utf8))
+            try? pipe.close()
+            writerDone.signal()
+        }
+        let counts = try await recordsPerFile([path], batchSize: 10) { firstBatch.signal() }
+        writerDone.wait()
+        #expect(firstBatchCameBeforeTheEnd.withLock { $0 })
+        #expect(counts == ["contacts.ndjson": 3_001])
+    }
+
     @Test func aBrokenLineIsReportedWithItsFileAndLine() async throws {
         let work = try LakeHarness.temporaryDirectory("convert-bad")
         defer { try? FileManager.default.removeItem(atPath: work) }

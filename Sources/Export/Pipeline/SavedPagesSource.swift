@@ -73,36 +73,81 @@ public struct SavedPagesSource: RecordSource {
                     if let batch = try reader?.nextBatch(size: source.batchSize) { return batch }
                     reader = nil
                     guard let path = files?.popLast() else { return nil }
-                    guard let handle = FileHandle(forReadingAtPath: path) else { throw InputError(path: path, reason: "cannot be opened") }
-                    let head = try handle.read(upToCount: 1 << 16) ?? Data()
-                    try handle.seek(toOffset: 0)
-                    if let page = try SavedPagesSource.readPageIfWhole(handle: handle, head: head, path: path, recordsKey: recordsKey) {
-                        try? handle.close()
-                        return page
+                    switch try SavedPagesSource.open(InputFile(opening: path), recordsKey: recordsKey) {
+                    case .page(let batch): return batch
+                    case .lines(let lines): reader = lines
                     }
-                    reader = NDJSONReader(handle: handle, path: path)
                 }
             }
         }
     }
 
+    fileprivate enum OpenedInput {
+        case page(RecordBatch)
+        case lines(NDJSONReader)
+    }
+
+    /// A saved page is one JSON value (usually one line, or pretty-printed over many) and is read whole: a page holds
+    /// at most a few MB. NDJSON may be of any size, so a file whose first line is a whole JSON value with more after
+    /// it is read a chunk at a time instead: only its first line and what came with it are read to tell them apart.
+    fileprivate static func open(_ file: InputFile, recordsKey: String) throws -> OpenedInput {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(file.sizeHint, NDJSONReader.chunkSize) + 1)
+        var atEnd = false
+        func readChunk() throws { atEnd = try file.read(appendingTo: &bytes, upTo: NDJSONReader.chunkSize) == 0 }
+        var contentStart: Int?
+        var searched = 0
+        while !atEnd {
+            try readChunk()
+            contentStart = contentStart ?? bytes.firstIndex(where: isNotBlank)
+            guard let first = contentStart, let newline = bytes[max(first, searched)...].firstIndex(of: 0x0A) else {
+                searched = bytes.count
+                continue
+            }
+            if isOneValue(bytes[first..<newline]) {
+                // NDJSON, unless only blanks follow (a page on one line, saved with a final newline).
+                var next = newline
+                while !atEnd && !bytes[next...].contains(where: isNotBlank) {
+                    next = bytes.count
+                    try readChunk()
+                }
+                if bytes[next...].contains(where: isNotBlank) { return .lines(NDJSONReader(file: file, pending: bytes)) }
+            }
+            break
+        }
+        try file.readToEnd(appendingTo: &bytes)
+        return try page(bytes, path: file.path, recordsKey: recordsKey).map { .page($0) }
+            ?? .lines(NDJSONReader(file: file, pending: bytes))  // not a page: NDJSON, whose reader names the bad line
+    }
+
+    private static func isNotBlank(_ byte: UInt8) -> Bool {
+        byte != 0x20 && byte != 0x0A && byte != 0x0D && byte != 0x09
+    }
+
+    private static func isOneValue(_ text: ArraySlice<UInt8>) -> Bool {
+        text.withUnsafeBufferPointer { buffer in
+            var scanner = JSONScanner(bytes: buffer)
+            guard (try? scanner.skipValue()) != nil else { return false }
+            scanner.skipWhitespace()
+            return scanner.isAtEnd
+        }
+    }
+
     /// Reads NDJSON a chunk at a time, one batch of records (lines) per call; the lines are parsed by the exporter.
     final class NDJSONReader {
-        private let handle: FileHandle
-        private let path: String
-        private var pending: [UInt8] = []
+        static let chunkSize = 1 << 20
+        private let file: InputFile
+        /// Read and not yet handed out, from `start`.
+        private var pending: [UInt8]
         /// Start of the unread part of `pending` (compacted when a new chunk is read).
         private var start = 0
         private var lineNumber = 0
         private var atEnd = false
 
-        init(handle: FileHandle, path: String) {
-            self.handle = handle
-            self.path = path
-        }
-
-        deinit {
-            try? handle.close()
+        /// `pending`: what was read of the file before (from its first byte).
+        init(file: InputFile, pending: [UInt8]) {
+            self.file = file
+            self.pending = pending
         }
 
         func nextBatch(size: Int) throws -> RecordBatch? {
@@ -116,11 +161,7 @@ public struct SavedPagesSource: RecordSource {
                 } else if !atEnd {
                     pending.removeSubrange(..<start)
                     start = 0
-                    if let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                        pending.append(contentsOf: chunk)
-                    } else {
-                        atEnd = true
-                    }
+                    atEnd = try file.read(appendingTo: &pending, upTo: Self.chunkSize) == 0
                 } else {
                     if start < pending.count { take(pending[start...], into: &bytes, &ranges, &lines) }
                     pending = []
@@ -129,7 +170,7 @@ public struct SavedPagesSource: RecordSource {
                 }
             }
             guard !ranges.isEmpty else { return nil }
-            var batch = RecordBatch(records: RawRecords(bytes: bytes, ranges: ranges), resumeAfter: nil, origin: path)
+            var batch = RecordBatch(records: RawRecords(bytes: bytes, ranges: ranges), resumeAfter: nil, origin: file.path)
             batch.lineNumbers = lines
             return batch
         }
@@ -145,19 +186,14 @@ public struct SavedPagesSource: RecordSource {
         }
     }
 
-    fileprivate static func readPageIfWhole(handle: FileHandle, head: Data, path: String, recordsKey: String) throws -> RecordBatch? {
-        guard let first = head.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }), first == UInt8(ascii: "{") else {
-            return nil
-        }
-        let bytes = [UInt8](try handle.readToEnd() ?? Data())
+    /// The records of a saved page, or nil when `bytes` is not one JSON value (then it may be NDJSON).
+    private static func page(_ bytes: [UInt8], path: String, recordsKey: String) throws -> RecordBatch? {
         let location: RecordsLocation
         do {
             location = try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
                 try JSONScanner.skimPage(buffer, recordsKey: recordsKey).records
             }
         } catch {
-            // One object per line parses as NDJSON; a broken single page is reported there.
-            try handle.seek(toOffset: 0)
             return nil
         }
         let ranges: [Range<Int>]

@@ -130,23 +130,10 @@ public enum FileSystem {
     /// The bytes of `path`, or nil when it does not exist. Any other failure (EIO, EACCES…) is an error: Foundation's
     /// `contents(atPath:)` returns nil for those too, which would make an unreadable manifest look like no manifest.
     public static func contentsIfPresent(_ path: String) throws -> Data? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { return nil }
-            throw Failure(operation: "open", path: path, code: errno)
-        }
-        defer { close(fd) }
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count == 0 { return data }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Failure(operation: "read", path: path, code: errno)
-            }
-            data.append(contentsOf: buffer[..<count])
-        }
+        guard let file = try InputFile.openIfPresent(path) else { return nil }
+        var bytes: [UInt8] = []
+        try file.readToEnd(appendingTo: &bytes)
+        return Data(bytes)
     }
 
     /// Removes a file; one that is already gone counts as removed.
