@@ -66,9 +66,9 @@ struct MockResponder: HTTPResponder {
         }
 
         let (status, body, page) = route(request)
-        if let truncation, status == 200, body.count > 1 {
-            let cut = max(1, min(body.count - 1, Int(Double(body.count) * truncation)))
-            return (Self.json(200, Array(body[..<cut])), nil)
+        if let truncation, status == 200, body.readableBytes > 1 {
+            let cut = max(1, min(body.readableBytes - 1, Int(Double(body.readableBytes) * truncation)))
+            return (Self.json(200, body.getSlice(at: body.readerIndex, length: cut)!), nil)
         }
         return (Self.json(status, body), page)
     }
@@ -114,11 +114,11 @@ struct MockResponder: HTTPResponder {
             return Self.json(200, Array("{\"meta\":{\"total\":\"0\"}}".utf8))
         case .truncatedBody:
             let body = route(request).body
-            return Self.json(200, Array(body[..<(body.count / 2)]))
+            return Self.json(200, body.getSlice(at: body.readerIndex, length: body.readableBytes / 2)!)
         case .stall(let seconds):
             let body = route(request).body
             return Self.streamed(body) { writer in
-                try await writer.write(ByteBuffer(bytes: Array(body[(body.count / 2)...])))
+                try await writer.write(body.getSlice(at: body.readerIndex + body.readableBytes / 2, length: body.readableBytes - body.readableBytes / 2)!)
                 try await writer.finish(nil)
             } afterHalf: {
                 try await Task.sleep(for: .seconds(seconds))
@@ -133,30 +133,31 @@ struct MockResponder: HTTPResponder {
 
     /// A 200 whose announced length is the whole body: the first half is sent, `afterHalf` runs, then `rest`.
     private static func streamed(
-        _ body: [UInt8], rest: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void,
+        _ body: ByteBuffer, rest: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void,
         afterHalf: @escaping @Sendable () async throws -> Void
     ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(
             status: .ok, headers: headers,
-            body: ResponseBody(contentLength: body.count) { writer in
-                try await writer.write(ByteBuffer(bytes: Array(body[..<(body.count / 2)])))
+            body: ResponseBody(contentLength: body.readableBytes) { writer in
+                try await writer.write(body.getSlice(at: body.readerIndex, length: body.readableBytes / 2)!)
                 try await afterHalf()
                 try await rest(&writer)
             })
     }
 
     /// Status and JSON body of a request that passed auth, rate limit and fault injection; for a list page, what it
-    /// served. `fault`: a page that lies (`MockFault.emptyPage`, `.totalOff`).
-    private func route(_ request: Request, fault: MockFault? = nil) -> (status: Int, body: [UInt8], page: ServedPage?) {
+    /// served. `fault`: a page that lies (`MockFault.emptyPage`, `.totalOff`). Bodies are `ByteBuffer`s, so that a cached
+    /// page is sent as it is, without a copy per request.
+    private func route(_ request: Request, fault: MockFault? = nil) -> (status: Int, body: ByteBuffer, page: ServedPage?) {
         let path = request.uri.path
         guard path == "/api/3" || path.hasPrefix("/api/3/") else { return notFound(path) }
         var resource = Substring(path.dropFirst("/api/3".count))
         while resource.hasPrefix("/") { resource = resource.dropFirst() }
         while resource.hasSuffix("/") { resource = resource.dropLast() }
         if resource.isEmpty {
-            return (200, Array("{}".utf8), nil)  // the token check some clients do first (GET /api/3/)
+            return (200, ByteBuffer(string: "{}"), nil)  // the token check some clients do first (GET /api/3/)
         }
         if resource == "users/me" {
             var writer = JSONWriter()
@@ -164,7 +165,7 @@ struct MockResponder: HTTPResponder {
             writer.key("user")
             server.dataset.writeUser(index: 0, into: &writer)
             writer.endObject()
-            return (200, writer.bytes, nil)
+            return (200, ByteBuffer(bytes: writer.bytes), nil)
         }
         if let slash = resource.firstIndex(of: "/"), let endpoint = MockEndpoint(rawValue: String(resource[..<slash])), endpoint.isMutable,
            let id = Int(resource[resource.index(after: slash)...]) {
@@ -172,13 +173,14 @@ struct MockResponder: HTTPResponder {
         }
         guard let endpoint = MockEndpoint(rawValue: String(resource)) else { return notFound(path) }
         if server.configuration.forbiddenPaths.contains(endpoint.rawValue) {
-            return (403, Self.errorBody(403, title: "Forbidden", detail: "You do not have permission to view \(endpoint.rawValue)."), nil)
+            return (403, ByteBuffer(bytes: Self.errorBody(403, title: "Forbidden", detail: "You do not have permission to view \(endpoint.rawValue).")), nil)
         }
         let caches = server.configuration.cachesPages && server.configuration.mutate == 0 && fault == nil
         let query = MockQuery(request.uri.query)
         let cacheKey = caches ? pageCacheKey(resource: resource, query: query) : ""
         if caches, let cached = server.pageCache.withLock({ $0[cacheKey] }) { return (200, cached.body, cached.page) }
-        let (body, page) = listPage(endpoint, query: query, fault: fault)
+        let (bytes, page) = listPage(endpoint, query: query, fault: fault)
+        let body = ByteBuffer(bytes: bytes)
         if caches { server.pageCache.withLock { $0[cacheKey] = (body, page) } }
         return (200, body, page)
     }
@@ -195,18 +197,18 @@ struct MockResponder: HTTPResponder {
     }
 
     /// `GET /api/3/contacts/<id>` or `deals/<id>`: `{"contact": {...}}`, or the API's 404 for a record that is gone.
-    private func singleRecord(_ endpoint: MockEndpoint, id: Int) -> (status: Int, body: [UInt8], page: ServedPage?) {
+    private func singleRecord(_ endpoint: MockEndpoint, id: Int) -> (status: Int, body: ByteBuffer, page: ServedPage?) {
         let row = server.state.withLock { $0[endpoint].row(id: id) }
         let noun = endpoint == .contacts ? "Contact" : "Deal"
         guard let row else {
-            return (404, Array("{\"message\":\"No Result found for \(noun) with id \(id)\"}".utf8), nil)
+            return (404, ByteBuffer(string: "{\"message\":\"No Result found for \(noun) with id \(id)\"}"), nil)
         }
         var writer = JSONWriter(capacity: 4096)
         writer.beginObject()
         writer.key(text: noun.lowercased())
         server.dataset.writeRecord(endpoint, index: row.index, times: row.times, into: &writer)
         writer.endObject()
-        return (200, writer.bytes, nil)
+        return (200, ByteBuffer(bytes: writer.bytes), nil)
     }
 
     /// As on the API: limit defaults to 20 and is capped at 100; offset is zero-based.
@@ -254,12 +256,14 @@ struct MockResponder: HTTPResponder {
 
     // MARK: Responses
 
-    static func json(_ status: Int, _ body: [UInt8]) -> Response {
+    static func json(_ status: Int, _ body: ByteBuffer) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        return Response(
-            status: HTTPResponse.Status(code: status), headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    static func json(_ status: Int, _ body: [UInt8]) -> Response {
+        json(status, ByteBuffer(bytes: body))
     }
 
     /// The API's error body: `{"errors":[{"status":403,"title":"Forbidden","detail":"..."}]}`
@@ -284,7 +288,7 @@ struct MockResponder: HTTPResponder {
     }
 
     /// The API's 404 carries the errors shape without a status member.
-    private func notFound(_ path: String) -> (Int, [UInt8], ServedPage?) {
+    private func notFound(_ path: String) -> (Int, ByteBuffer, ServedPage?) {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
         writer.key("errors")
@@ -295,7 +299,7 @@ struct MockResponder: HTTPResponder {
         writer.endObject()
         writer.endArray()
         writer.endObject()
-        return (404, writer.bytes, nil)
+        return (404, ByteBuffer(bytes: writer.bytes), nil)
     }
 
     private func rateLimited() -> Response {

@@ -13,7 +13,7 @@ public final class MockServer: Sendable {
     /// Deals' `meta.currencies`, summed once over the generated deals (not re-filtered per request).
     let dealCurrencies: [MockCurrencyTotal]
     /// List pages already written, by request target (`MockConfiguration.cachesPages`).
-    let pageCache = Mutex<[String: (body: [UInt8], page: ServedPage)]>([:])
+    let pageCache = Mutex<[String: (body: ByteBuffer, page: ServedPage)]>([:])
 
     public init(configuration: MockConfiguration) {
         self.configuration = configuration
