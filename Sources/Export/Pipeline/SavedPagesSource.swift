@@ -100,7 +100,7 @@ public struct SavedPagesSource: RecordSource {
         while !atEnd {
             try readChunk()
             contentStart = contentStart ?? bytes.firstIndex(where: isNotBlank)
-            guard let first = contentStart, let newline = bytes[max(first, searched)...].firstIndex(of: 0x0A) else {
+            guard let first = contentStart, let newline = newline(in: bytes, from: max(first, searched)) else {
                 searched = bytes.count
                 continue
             }
@@ -118,6 +118,14 @@ public struct SavedPagesSource: RecordSource {
         try file.readToEnd(appendingTo: &bytes)
         return try page(bytes, path: file.path, recordsKey: recordsKey).map { .page($0) }
             ?? .lines(NDJSONReader(file: file, pending: bytes))  // not a page: NDJSON, whose reader names the bad line
+    }
+
+    /// The first line feed at or after `start` (memchr: a page is one long line, scanned whole).
+    fileprivate static func newline(in bytes: [UInt8], from start: Int) -> Int? {
+        guard start < bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer in
+            memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start).map { buffer.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+        }
     }
 
     private static func isNotBlank(_ byte: UInt8) -> Bool {
@@ -155,7 +163,7 @@ public struct SavedPagesSource: RecordSource {
             var ranges: [Range<Int>] = []
             var lines: [Int] = []
             while ranges.count < size {
-                if let newline = pending[start...].firstIndex(of: 0x0A) {
+                if let newline = SavedPagesSource.newline(in: pending, from: start) {
                     take(pending[start..<newline], into: &bytes, &ranges, &lines)
                     start = newline + 1
                 } else if !atEnd {
