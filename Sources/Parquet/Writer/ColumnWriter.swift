@@ -242,8 +242,9 @@ public final class ColumnWriter {
         }
         // A page of nulls only (an empty dictionary so far) is written PLAIN: there is nothing to index.
         let pageUsesDictionary = usesDictionary && dictionaryEntryCount > 0
+        let plainPage = !pageUsesDictionary && physicalType != .boolean && fallbackEncoding != .deltaByteArray
         var body: [UInt8] = []
-        body.reserveCapacity(definitionLevels.count / 8 + 16 + (pageUsesDictionary ? dictionaryIndices.count * 4 : plainValues.count))
+        body.reserveCapacity(definitionLevels.count / 8 + 16 + (pageUsesDictionary ? dictionaryIndices.count * 4 : plainPage ? 0 : plainValues.count))
         if isRepeated {
             Self.appendLevels(repetitionLevels, maxLevel: column.maxRepetitionLevel, to: &body)
         }
@@ -266,7 +267,15 @@ public final class ColumnWriter {
         } else if fallbackEncoding == .deltaByteArray {
             DeltaByteArray.encode(plain: plainValues, count: pageValueCount - pageNullCount, into: &body)
         } else {
-            body.append(contentsOf: plainValues)
+            // The values' buffer becomes the body, the levels moved in before them: a long page of PLAIN values is
+            // neither copied nor allocated again (each fresh buffer is page faults on every 4 KiB it fills).
+            let levels = body
+            body = plainValues
+            plainValues = []
+            body.insert(contentsOf: levels, at: 0)
+            // The next page is likely as long: one buffer of that size (and room for its levels) instead of growing
+            // through every size below. Memory the page does not fill is never touched, so never resident.
+            plainValues.reserveCapacity(body.count + body.count / 16)
         }
         let header = PageHeader(
             type: .dataPage, uncompressedPageSize: 0, compressedPageSize: 0,
@@ -280,7 +289,7 @@ public final class ColumnWriter {
         definitionLevels.removeAll(keepingCapacity: true)
         repetitionLevels.removeAll(keepingCapacity: true)
         // The next page reuses the buffer, unless this one was long: a column keeps no more than that idle.
-        if plainValues.capacity > Self.retainedPageCapacity {
+        if !plainPage && plainValues.capacity > Self.retainedPageCapacity {
             plainValues = []
         } else {
             plainValues.removeAll(keepingCapacity: true)
