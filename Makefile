@@ -48,7 +48,7 @@ venv: $(VENV_STAMP) $(DELTA_VENV_STAMP)
 $(VENV_STAMP): Tests/Interop/requirements.txt
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tests/Interop/requirements.txt
-	$(PYTHON) -c "import pyarrow, duckdb, polars, fastparquet, pyte, deltalake, botocore, moto"
+	$(PYTHON) -c "import pyarrow, duckdb, polars, fastparquet, pyte, deltalake, botocore, moto, pyspark"
 	test -x $(VENV)/bin/weed && test -x $(VENV)/bin/moto_server
 	touch $(VENV_STAMP)
 

@@ -6,13 +6,13 @@ import Logging
 import Parquet
 import Testing
 
-/// `--compression zstd|snappy|none`: a whole lake in each codec reads back value for value in pyarrow, DuckDB,
-/// polars and fastparquet (check_lake.py), and as Delta tables in deltalake, polars and DuckDB's delta_scan, with
-/// Delta checkpoints written in the same codec.
+/// `--compression gzip|zstd|snappy|none`: a whole lake in each codec reads back value for value in pyarrow, DuckDB,
+/// polars and fastparquet (check_lake.py) and in Apache Spark (check_spark.py), and as Delta tables in deltalake,
+/// polars and DuckDB's delta_scan, with Delta checkpoints written in the same codec.
 @Suite(.serialized) struct CompressionTests {
     let logger = Logger(label: "test")
 
-    @Test(arguments: [(CompressionCodec.zstd, 9), (.snappy, 0), (.uncompressed, 0)])
+    @Test(arguments: [(CompressionCodec.gzip, 6), (.zstd, 9), (.snappy, 0), (.uncompressed, 0)])
     func aLakeInEachCodecReadsTheSameEverywhere(codec: CompressionCodec, level: Int) async throws {
         let lake = try LakeHarness.temporaryDirectory("lake")
         let source = try LakeHarness.temporaryDirectory("source")
@@ -49,6 +49,7 @@ import Testing
         let expected = codec == .uncompressed ? "UNCOMPRESSED" : "\(codec)"
         #expect(status == 0 && output.split(separator: "\n").count == checkpoints.count && output.split(separator: "\n").allSatisfy { $0 == expected }, "\(output)")
         try LakeHarness.check(lake: lake, source: source)
+        try await LakeHarness.checkWithScript("check_spark.py", [lake])
         try await DeltaLakeTests.expectDeltaReadersAgree(lake)
     }
 }
