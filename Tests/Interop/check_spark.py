@@ -15,6 +15,7 @@ import time
 
 os.environ["TZ"] = "UTC"  # PySpark turns Spark timestamps into Python datetimes in the process's time zone
 time.tzset()
+os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"  # loopback only, whatever the machine's host name resolves to
 
 import pyarrow.parquet as pq  # noqa: E402
 from pyspark.sql import SparkSession  # noqa: E402
@@ -41,6 +42,8 @@ def main():
     spark = (
         SparkSession.builder.master("local[1]")
         .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
