@@ -70,6 +70,28 @@ import Testing
         #expect(try ParquetFileReader(bytes: unlimited.bytes).pages(rowGroup: 0, column: 0).compactMap { $0.header.dataPage?.numValues } == [1000, 1000])
     }
 
+    /// A limit of 0 (or below) finishes every open page at each check: one page per batch of rows, and the writer
+    /// goes on (on a negative limit it once looped forever, finishing empty pages).
+    @Test(arguments: [0, -1]) func anOpenPagesLimitNoPageMeetsFinishesAPagePerBatch(limit: Int) throws {
+        var properties = WriterProperties()
+        properties.openPagesByteLimit = limit
+        let sink = MemorySink()
+        let writer = try ParquetWriter(sink: sink, schema: Schema([Column("id", .int64), Column("name", .string)]), properties: properties)
+        for batch in 0..<5 {
+            for row in 0..<10 {
+                try writer.columns[0].append(Int64(batch * 10 + row))
+                try writer.columns[1].append("n\(row)")
+            }
+            try writer.endRows(10)
+        }
+        try writer.close()
+        let reader = try ParquetFileReader(bytes: sink.bytes)
+        for column in 0..<2 {
+            #expect(try reader.pages(rowGroup: 0, column: column).compactMap { $0.header.dataPage?.numValues } == [10, 10, 10, 10, 10])
+        }
+        #expect(try reader.readColumn(0) == (0..<50).map { .int64(Int64($0)) })
+    }
+
     @Test func lowCardinalityColumnIsDictionaryEncodedThroughout() throws {
         let sink = MemorySink()
         let writer = try ParquetWriter(sink: sink, schema: Schema([Column("status", .string)]))

@@ -89,7 +89,8 @@ public final class ParquetWriter {
     private func keepOpenPagesWithinLimit() throws(ParquetError) {
         guard let limit = properties.openPagesByteLimit else { return }
         var open = columns.reduce(0) { $0 + $1.openPageByteCount }
-        while open > limit, let largest = columns.max(by: { $0.openPageByteCount < $1.openPageByteCount }) {
+        // Until every page is finished, whatever the limit (0 or below: a page per check).
+        while open > limit, let largest = columns.max(by: { $0.openPageByteCount < $1.openPageByteCount }), largest.openPageByteCount > 0 {
             open -= largest.openPageByteCount
             try largest.finishPage()
         }
