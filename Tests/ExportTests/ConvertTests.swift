@@ -121,29 +121,31 @@ import JSON
 
     /// NDJSON of any size is read a chunk at a time, never whole: from a named pipe whose writer holds back its last
     /// line until the first batch has arrived, a reader waiting for the end of the file before its first batch (and
-    /// so holding the whole file at once) would get nothing until the writer gave up.
-    @Test func ndjsonIsReadAChunkAtATime() async throws {
+    /// so holding the whole file at once) would get nothing until the writer gave up. So is a file whose first line is
+    /// not JSON (a byte-order mark, two records on one line): it cannot be a page, and its reader names the line.
+    @Test(arguments: ["{\"id\":\"first\"}", "\u{FEFF}{\"id\":\"first\"}", "{\"id\":\"first\"}{\"id\":\"second\"}"])
+    func ndjsonIsReadAChunkAtATime(firstLine: String) async throws {
         let work = try LakeHarness.temporaryDirectory("convert-chunks")
         defer { try? FileManager.default.removeItem(atPath: work) }
         let path = work + "/contacts.ndjson"
         try #require(mkfifo(path, 0o600) == 0)
         signal(SIGPIPE, SIG_IGN)  // a reader that fails closes the pipe: the writer must get EPIPE, not end the process
         let padding = String(repeating: "x", count: 1_000)
-        let lines = Data((0..<3_000).map { "{\"id\":\"\($0)\",\"note\":\"\(padding)\"}\n" }.joined().utf8)
+        let lines = Data(([firstLine] + (1..<3_000).map { "{\"id\":\"\($0)\",\"note\":\"\(padding)\"}" }).map { $0 + "\n" }.joined().utf8)
         let firstBatch = DispatchSemaphore(value: 0)
         let writerDone = DispatchSemaphore(value: 0)
         let firstBatchCameBeforeTheEnd = Mutex(false)
         Thread.detachNewThread {
+            defer { writerDone.signal() }
             guard let pipe = FileHandle(forWritingAtPath: path) else { return }  // waits for the reader to open it
             try? pipe.write(contentsOf: lines)
             let arrived = firstBatch.wait(timeout: .now() + 30) == .success
             firstBatchCameBeforeTheEnd.withLock { $0 = arrived }
             try? pipe.write(contentsOf: Data("{\"id\":\"3000\"}\n".utf8))
             try? pipe.close()
-            writerDone.signal()
         }
         let counts = try await recordsPerFile([path], batchSize: 10) { firstBatch.signal() }
-        writerDone.wait()
+        #expect(writerDone.wait(timeout: .now() + 60) == .success)
         #expect(firstBatchCameBeforeTheEnd.withLock { $0 })
         #expect(counts == ["contacts.ndjson": 3_001])
     }

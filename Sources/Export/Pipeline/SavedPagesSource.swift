@@ -88,37 +88,43 @@ public struct SavedPagesSource: RecordSource {
     }
 
     /// A saved page is one JSON value (usually one line, or pretty-printed over many) and is read whole: a page holds
-    /// at most a few MB. NDJSON may be of any size, so a file whose first line is a whole JSON value with more after
-    /// it is read a chunk at a time instead: only its first line and what came with it are read to tell them apart.
+    /// at most a few MB. NDJSON may be of any size, so it is read a chunk at a time instead; only the first line and
+    /// what came with it are read to tell them apart: a first line that is a whole JSON value with more after it, or
+    /// that is not JSON before its end (a byte-order mark, a broken first record), starts NDJSON, whose reader names
+    /// the bad line. Only a first line that ends inside a value (a pretty-printed page) has the file read whole.
     fileprivate static func open(_ file: InputFile, recordsKey: String) throws -> OpenedInput {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(min(file.sizeHint, NDJSONReader.chunkSize) + 1)
+        bytes.reserveCapacity(min(file.sizeHint, Self.wholeReadReservation) + 1)
         var atEnd = false
         func readChunk() throws { atEnd = try file.read(appendingTo: &bytes, upTo: NDJSONReader.chunkSize) == 0 }
         var contentStart: Int?
         var searched = 0
         while !atEnd {
             try readChunk()
-            contentStart = contentStart ?? bytes.firstIndex(where: isNotBlank)
+            contentStart = contentStart ?? bytes[searched...].firstIndex(where: isNotBlank)
             guard let first = contentStart, let newline = newline(in: bytes, from: max(first, searched)) else {
                 searched = bytes.count
                 continue
             }
-            if isOneValue(bytes[first..<newline]) {
-                // NDJSON, unless only blanks follow (a page on one line, saved with a final newline).
-                var next = newline
-                while !atEnd && !bytes[next...].contains(where: isNotBlank) {
-                    next = bytes.count
-                    try readChunk()
-                }
-                if bytes[next...].contains(where: isNotBlank) { return .lines(NDJSONReader(file: file, pending: bytes)) }
+            // What follows the first line: only blanks up to the end is a page on one line, saved with a final newline.
+            var next = newline
+            while !atEnd && !bytes[next...].contains(where: isNotBlank) {
+                next = bytes.count
+                try readChunk()
+            }
+            if bytes[next...].contains(where: isNotBlank) && firstLine(bytes[first..<newline]) != .endsInsideAValue {
+                return .lines(NDJSONReader(file: file, pending: bytes, atEnd: atEnd))
             }
             break
         }
-        try file.readToEnd(appendingTo: &bytes)
+        if !atEnd { try file.readToEnd(appendingTo: &bytes) }
         return try page(bytes, path: file.path, recordsKey: recordsKey).map { .page($0) }
-            ?? .lines(NDJSONReader(file: file, pending: bytes))  // not a page: NDJSON, whose reader names the bad line
+            ?? .lines(NDJSONReader(file: file, pending: bytes, atEnd: true))  // not a page: NDJSON, whose reader names the bad line
     }
+
+    /// How much a file's first read reserves at most (its size when smaller): a page is read into one array of its
+    /// size; an NDJSON file larger than this grows its buffer only as far as its first line needs.
+    static let wholeReadReservation = 16 << 20
 
     /// The first line feed at or after `start` (memchr: a page is one long line, scanned whole).
     fileprivate static func newline(in bytes: [UInt8], from start: Int) -> Int? {
@@ -132,12 +138,22 @@ public struct SavedPagesSource: RecordSource {
         byte != 0x20 && byte != 0x0A && byte != 0x0D && byte != 0x09
     }
 
-    private static func isOneValue(_ text: ArraySlice<UInt8>) -> Bool {
+    private enum FirstLine {
+        case oneValue, endsInsideAValue, notOneValue
+    }
+
+    /// A line that ends inside a value can only be the start of a value spread over lines (JSON's tokens never span
+    /// a line feed); any other failure shows before the line's end.
+    private static func firstLine(_ text: ArraySlice<UInt8>) -> FirstLine {
         text.withUnsafeBufferPointer { buffer in
             var scanner = JSONScanner(bytes: buffer)
-            guard (try? scanner.skipValue()) != nil else { return false }
+            do {
+                try scanner.skipValue()
+            } catch {
+                return scanner.isAtEnd ? .endsInsideAValue : .notOneValue
+            }
             scanner.skipWhitespace()
-            return scanner.isAtEnd
+            return scanner.isAtEnd ? .oneValue : .notOneValue
         }
     }
 
@@ -149,13 +165,16 @@ public struct SavedPagesSource: RecordSource {
         private var pending: [UInt8]
         /// Start of the unread part of `pending` (compacted when a new chunk is read).
         private var start = 0
+        /// `pending` holds no line feed from `start` up to here: a long line is not searched again after each chunk.
+        private var searched = 0
         private var lineNumber = 0
-        private var atEnd = false
+        private var atEnd: Bool
 
-        /// `pending`: what was read of the file before (from its first byte).
-        init(file: InputFile, pending: [UInt8]) {
+        /// `pending`: what was read of the file before (from its first byte); `atEnd`: whether that was all of it.
+        init(file: InputFile, pending: [UInt8], atEnd: Bool) {
             self.file = file
             self.pending = pending
+            self.atEnd = atEnd
         }
 
         func nextBatch(size: Int) throws -> RecordBatch? {
@@ -163,10 +182,11 @@ public struct SavedPagesSource: RecordSource {
             var ranges: [Range<Int>] = []
             var lines: [Int] = []
             while ranges.count < size {
-                if let newline = SavedPagesSource.newline(in: pending, from: start) {
+                if let newline = SavedPagesSource.newline(in: pending, from: max(start, searched)) {
                     take(pending[start..<newline], into: &bytes, &ranges, &lines)
                     start = newline + 1
                 } else if !atEnd {
+                    searched = pending.count - start
                     pending.removeSubrange(..<start)
                     start = 0
                     atEnd = try file.read(appendingTo: &pending, upTo: Self.chunkSize) == 0
@@ -174,6 +194,7 @@ public struct SavedPagesSource: RecordSource {
                     if start < pending.count { take(pending[start...], into: &bytes, &ranges, &lines) }
                     pending = []
                     start = 0
+                    searched = 0
                     break
                 }
             }

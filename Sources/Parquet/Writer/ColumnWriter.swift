@@ -267,15 +267,16 @@ public final class ColumnWriter {
         } else if fallbackEncoding == .deltaByteArray {
             DeltaByteArray.encode(plain: plainValues, count: pageValueCount - pageNullCount, into: &body)
         } else {
-            // The values' buffer becomes the body, the levels moved in before them: a long page of PLAIN values is
-            // neither copied nor allocated again (each fresh buffer is page faults on every 4 KiB it fills).
+            // The values' buffer becomes the body, the levels moved in before them (in place when the buffer has room
+            // for them): the values are not copied into a fresh buffer (page faults on every 4 KiB it fills).
             let levels = body
             body = plainValues
             plainValues = []
             body.insert(contentsOf: levels, at: 0)
-            // The next page is likely as long: one buffer of that size (and room for its levels) instead of growing
-            // through every size below. Memory the page does not fill is never touched, so never resident.
-            plainValues.reserveCapacity(body.count + body.count / 16)
+            // The next page is likely as long: one buffer of that size (up to the page size, with room for its levels)
+            // instead of growing through every size below. What the page does not fill is never touched.
+            let expected = min(body.count, properties.dataPageSize)
+            plainValues.reserveCapacity(expected + expected / 16)
         }
         let header = PageHeader(
             type: .dataPage, uncompressedPageSize: 0, compressedPageSize: 0,
@@ -288,7 +289,7 @@ public final class ColumnWriter {
         if pageUsesDictionary { dictionaryDataPageCount += 1 } else { fallbackDataPageCount += 1 }
         definitionLevels.removeAll(keepingCapacity: true)
         repetitionLevels.removeAll(keepingCapacity: true)
-        // The next page reuses the buffer, unless this one was long: a column keeps no more than that idle.
+        // Other pages' buffers are reused, unless long: a column keeps no more than that idle.
         if !plainPage && plainValues.capacity > Self.retainedPageCapacity {
             plainValues = []
         } else {
