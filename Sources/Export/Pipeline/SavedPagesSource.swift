@@ -112,7 +112,7 @@ public struct SavedPagesSource: RecordSource {
                 next = bytes.count
                 try readChunk()
             }
-            if bytes[next...].contains(where: isNotBlank) && firstLine(bytes[first..<newline]) != .endsInsideAValue {
+            if bytes[next...].contains(where: isNotBlank) && !endsInsideAValue(bytes[first..<newline]) {
                 return .lines(NDJSONReader(file: file, pending: bytes, atEnd: atEnd))
             }
             break
@@ -134,26 +134,17 @@ public struct SavedPagesSource: RecordSource {
         }
     }
 
-    private static func isNotBlank(_ byte: UInt8) -> Bool {
+    fileprivate static func isNotBlank(_ byte: UInt8) -> Bool {
         byte != 0x20 && byte != 0x0A && byte != 0x0D && byte != 0x09
     }
 
-    private enum FirstLine {
-        case oneValue, endsInsideAValue, notOneValue
-    }
-
-    /// A line that ends inside a value can only be the start of a value spread over lines (JSON's tokens never span
-    /// a line feed); any other failure shows before the line's end.
-    private static func firstLine(_ text: ArraySlice<UInt8>) -> FirstLine {
+    /// Whether a first line stops inside a JSON value: then it can only start a value spread over lines (JSON's
+    /// tokens never span a line feed); a whole value, or any other failure, shows within the line.
+    private static func endsInsideAValue(_ text: ArraySlice<UInt8>) -> Bool {
         text.withUnsafeBufferPointer { buffer in
             var scanner = JSONScanner(bytes: buffer)
-            do {
-                try scanner.skipValue()
-            } catch {
-                return scanner.isAtEnd ? .endsInsideAValue : .notOneValue
-            }
-            scanner.skipWhitespace()
-            return scanner.isAtEnd ? .oneValue : .notOneValue
+            guard (try? scanner.skipValue()) == nil else { return false }
+            return scanner.isAtEnd
         }
     }
 
@@ -207,7 +198,7 @@ public struct SavedPagesSource: RecordSource {
         /// Appends a line to the batch unless it is blank.
         private func take(_ line: ArraySlice<UInt8>, into bytes: inout [UInt8], _ ranges: inout [Range<Int>], _ lines: inout [Int]) {
             lineNumber += 1
-            guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
+            guard line.contains(where: SavedPagesSource.isNotBlank) else { return }
             let begin = bytes.count
             bytes.append(contentsOf: line)
             ranges.append(begin..<bytes.count)
