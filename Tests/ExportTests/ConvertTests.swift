@@ -119,10 +119,32 @@ import JSON
         #expect(counts == Dictionary(uniqueKeysWithValues: files.map { ($0.name, $0.records) }))
     }
 
+    /// A UTF-8 byte-order mark (Windows tools write one) is read past: before a saved page, before NDJSON, and at the
+    /// start of a line of files concatenated with `cat`. Every record is stored, none skipped as "not an object".
+    @Test func aByteOrderMarkIsReadPast() async throws {
+        let work = try LakeHarness.temporaryDirectory("convert-bom")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let dataset = MockDataset(configuration: MockConfiguration(seed: 4, contacts: 60, deals: 0))
+        let mark: [UInt8] = [0xEF, 0xBB, 0xBF]
+        func lines(_ indices: Range<Int>) -> [UInt8] { indices.flatMap { dataset.recordJSON(path: "contacts", index: $0) + [0x0A] } }
+        let files: [(name: String, bytes: [UInt8])] = [
+            ("a-page.json", mark + dataset.pageJSON(path: "contacts", offset: 0, limit: 20)),
+            ("b-lines.ndjson", mark + lines(30..<35)),
+            ("c-concatenated.ndjson", lines(35..<40) + mark + lines(40..<60)),
+        ]
+        try FileManager.default.createDirectory(atPath: work + "/in", withIntermediateDirectories: true)
+        for file in files { try Data(file.bytes).write(to: URL(fileURLWithPath: work + "/in/" + file.name)) }
+        let summary = try await convert([work + "/in"], endpoint: "contacts", to: work + "/lake")
+        #expect(summary.succeeded)
+        #expect(summary.results[0].rows == 20 + 30)
+        #expect(summary.results[0].completeness?.skipped == 0)
+    }
+
     /// NDJSON of any size is read a chunk at a time, never whole: from a named pipe whose writer holds back its last
     /// line until the first batch has arrived, a reader waiting for the end of the file before its first batch (and
     /// so holding the whole file at once) would get nothing until the writer gave up. So is a file whose first line is
-    /// not JSON (a byte-order mark, two records on one line): it cannot be a page, and its reader names the line.
+    /// not JSON (two records on one line): it cannot be a page, and its reader names the line; and one whose first
+    /// line starts with a byte-order mark.
     @Test(arguments: ["{\"id\":\"first\"}", "\u{FEFF}{\"id\":\"first\"}", "{\"id\":\"first\"}{\"id\":\"second\"}"])
     func ndjsonIsReadAChunkAtATime(firstLine: String) async throws {
         let work = try LakeHarness.temporaryDirectory("convert-chunks")

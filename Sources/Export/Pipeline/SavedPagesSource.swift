@@ -101,6 +101,7 @@ public struct SavedPagesSource: RecordSource {
         var searched = 0
         while !atEnd {
             try readChunk()
+            if contentStart == nil, searched == 0, Self.startsWithByteOrderMark(bytes[...]) { bytes.removeFirst(3) }
             contentStart = contentStart ?? bytes[searched...].firstIndex(where: isNotBlank)
             guard let first = contentStart, let newline = newline(in: bytes, from: max(first, searched)) else {
                 searched = bytes.count
@@ -132,6 +133,13 @@ public struct SavedPagesSource: RecordSource {
         return bytes.withUnsafeBufferPointer { buffer in
             memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start).map { buffer.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
         }
+    }
+
+    /// Whether text starts with UTF-8's byte-order mark, which Windows tools (PowerShell 5's `Out-File`, Notepad)
+    /// put before a file's first byte. JSON may be read past it (RFC 8259, section 8.1), and it is: the first
+    /// record of a file, or a whole saved page, is not to be skipped as "not an object" for three invisible bytes.
+    fileprivate static func startsWithByteOrderMark(_ text: ArraySlice<UInt8>) -> Bool {
+        text.starts(with: [0xEF, 0xBB, 0xBF])
     }
 
     fileprivate static func isNotBlank(_ byte: UInt8) -> Bool {
@@ -196,8 +204,10 @@ public struct SavedPagesSource: RecordSource {
         }
 
         /// Appends a line to the batch unless it is blank.
+        /// A line that starts with a byte-order mark (files concatenated with `cat`) is read past it.
         private func take(_ line: ArraySlice<UInt8>, into bytes: inout [UInt8], _ ranges: inout [Range<Int>], _ lines: inout [Int]) {
             lineNumber += 1
+            let line = SavedPagesSource.startsWithByteOrderMark(line) ? line.dropFirst(3) : line
             guard line.contains(where: SavedPagesSource.isNotBlank) else { return }
             let begin = bytes.count
             bytes.append(contentsOf: line)
