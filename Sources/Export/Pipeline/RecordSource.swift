@@ -23,6 +23,13 @@ extension RecordSource {
 
 /// The live API: pages from the shared, rate-limited client.
 public struct APIRecordSource: RecordSource {
+    /// How many fetched pages may wait for the exporter. More than one: the exporter's pace per page varies (a
+    /// commit, a page cut, a wait for the compression threads), and with one page waiting the fetch stops at every
+    /// slow page and the exporter then waits at the next fast one. Measured on `run` of 200,000 contacts from the
+    /// mock (2026-12-02, 5 interleaved runs each): median 4.59 s with one page, 4.28 s with 4, 4.16 s with 8.
+    /// The rate limit is the client's, so a deeper read-ahead never sends requests faster.
+    static let pagesAhead = 4
+
     public let client: ActiveCampaignClient
     /// At most this many records per endpoint (`run --limit`, for trying things out).
     public let recordLimit: Int
@@ -51,8 +58,8 @@ public struct APIRecordSource: RecordSource {
         return CompletenessCheck(usesPageTotals: endpoint.parent == nil, finalCount: count)
     }
 
-    /// The next page is fetched while this one is converted (one page ahead: the wait for the API overlaps
-    /// the work on its records, and memory holds one page more). The limit applies before the read-ahead, so
+    /// Pages are fetched while earlier ones are converted, up to `pagesAhead` of them: the wait for the API overlaps
+    /// the work on the records, and memory holds a few pages more. The limit applies before the read-ahead, so
     /// that no page past it is requested.
     public func batches(for endpoint: Endpoint, window: IncrementalWindow?, resumeFrom: ResumePoint?)
         -> AsyncBufferSequence<LimitedBatches<AsyncMapSequence<PageSequence, RecordBatch>>>
@@ -62,7 +69,7 @@ public struct APIRecordSource: RecordSource {
             batch.ids = page.recordIDs
             return batch
         }
-        return LimitedBatches(upstream: batches, limit: recordLimit).buffer(policy: .bounded(1))
+        return LimitedBatches(upstream: batches, limit: recordLimit).buffer(policy: .bounded(Self.pagesAhead))
     }
 }
 
