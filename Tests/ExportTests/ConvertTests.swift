@@ -140,6 +140,72 @@ import JSON
         #expect(summary.results[0].completeness?.skipped == 0)
     }
 
+    /// Pages saved one per line (page files put together with `cat`, responses appended with `curl >>`) are read as
+    /// pages: their records become rows. Before, each page was taken for one record: three pages, three rows.
+    @Test func pagesOnePerLineAreReadAsPages() async throws {
+        let work = try LakeHarness.temporaryDirectory("convert-page-lines")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let dataset = MockDataset(configuration: MockConfiguration(seed: 6, contacts: 250, deals: 0))
+        var lines: [UInt8] = []
+        for offset in stride(from: 0, to: 250, by: 100) {
+            if offset == 100 { lines += [0xEF, 0xBB, 0xBF] }  // a page saved by a Windows tool
+            lines += dataset.pageJSON(path: "contacts", offset: offset, limit: 100) + [0x0A, 0x0A]
+        }
+        try Data(lines).write(to: URL(fileURLWithPath: work + "/pages.ndjson"))
+        try FileManager.default.createDirectory(atPath: work + "/source", withIntermediateDirectories: true)
+        let records: [UInt8] = (0..<250).flatMap { dataset.recordJSON(path: "contacts", index: $0) + [0x0A] }
+        try Data(records).write(to: URL(fileURLWithPath: work + "/source/contacts.ndjson"))
+        let summary = try await convert([work + "/pages.ndjson"], endpoint: "contacts", to: work + "/lake")
+        #expect(summary.succeeded)
+        #expect(summary.results[0].rows == 250)
+        try LakeHarness.check(lake: work + "/lake", source: work + "/source")
+    }
+
+    /// A page of another endpoint, converted with the wrong `--endpoint`, is refused with the endpoint it belongs to,
+    /// whether saved alone or one per line, and nothing is committed. Before, each page became one row of the wrong
+    /// table and the conversion succeeded.
+    @Test(arguments: ["page.json", "pages.ndjson"])
+    func aPageOfAnotherEndpointIsRefused(file: String) async throws {
+        let work = try LakeHarness.temporaryDirectory("convert-wrong-endpoint")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let dataset = MockDataset(configuration: MockConfiguration(seed: 6, contacts: 200, deals: 0))
+        let pages = file.hasSuffix(".json") ? [0] : [0, 100]
+        let bytes: [UInt8] = pages.flatMap { dataset.pageJSON(path: "contacts", offset: $0, limit: 100) + [0x0A] }
+        try Data(bytes).write(to: URL(fileURLWithPath: work + "/" + file))
+        let summary = try await convert([work + "/" + file], endpoint: "deals", to: work + "/lake")
+        #expect(!summary.succeeded)
+        let error = summary.results[0].error ?? ""
+        #expect(error.contains("\(file)\(pages.count > 1 ? " line 1" : ""): is a page of another endpoint"), "\(error)")
+        #expect(error.contains("it holds 'contacts' (--endpoint contacts) but no 'deals' list"), "\(error)")
+        #expect(try ManifestStore.read(directory: work + "/lake").endpoints["deals"]?.files.isEmpty ?? true)
+    }
+
+    /// An error body of the API saved in place of a page (a `curl` that got a 403) is refused with what it says, not
+    /// converted into a row of its message.
+    @Test func anErrorResponseIsRefused() async throws {
+        let work = try LakeHarness.temporaryDirectory("convert-error-body")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try Data(#"{"errors":[{"title":"Forbidden","detail":"The API key is invalid"}]}"#.utf8).write(to: URL(fileURLWithPath: work + "/page.json"))
+        let summary = try await convert([work + "/page.json"], endpoint: "contacts", to: work + "/lake")
+        #expect(!summary.succeeded)
+        let error = summary.results[0].error ?? ""
+        #expect(error.contains("page.json: is an error response of the API, not a page (it says: Forbidden: The API key is invalid)"), "\(error)")
+    }
+
+    /// In a file whose first line is a page, a line that is not one is an error naming the line, not a record.
+    @Test func aRecordAmongPageLinesIsRefused() async throws {
+        let work = try LakeHarness.temporaryDirectory("convert-mixed-lines")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let dataset = MockDataset(configuration: MockConfiguration(seed: 6, contacts: 200, deals: 0))
+        let bytes: [UInt8] = dataset.pageJSON(path: "contacts", offset: 0, limit: 100) + [0x0A]
+            + dataset.recordJSON(path: "contacts", index: 150) + [0x0A]
+        try Data(bytes).write(to: URL(fileURLWithPath: work + "/mixed.ndjson"))
+        let summary = try await convert([work + "/mixed.ndjson"], endpoint: "contacts", to: work + "/lake")
+        #expect(!summary.succeeded)
+        let error = summary.results[0].error ?? ""
+        #expect(error.contains("mixed.ndjson line 2: has no 'contacts' list, but the file's first line is a page"), "\(error)")
+    }
+
     /// NDJSON of any size is read a chunk at a time, never whole: from a named pipe whose writer holds back its last
     /// line until the first batch has arrived, a reader waiting for the end of the file before its first batch (and
     /// so holding the whole file at once) would get nothing until the writer gave up. So is a file whose first line is

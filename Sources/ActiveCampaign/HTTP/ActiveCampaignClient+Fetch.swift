@@ -253,24 +253,12 @@ extension ActiveCampaignClient {
         return ActiveCampaignError(kind: .retriesExhausted, status: last.status, request: request, message: redacted(message))
     }
 
-    /// `errors[].title/detail` or `message` of an error body (the API's shapes), if it is JSON.
+    /// The message of an error body, if it is JSON (`APIErrorBody`).
     private static func serverMessage(_ body: ByteBuffer) -> String? {
         guard body.readableBytes > 0,
             case .object(let root)? = try? body.withUnsafeReadableBytes({ try JSONParser.parse($0) })
         else { return nil }
-        if case .array(let errors)? = root["errors"] {
-            let parts = errors.compactMap { error -> String? in
-                guard case .object(let object) = error else { return nil }
-                let texts = ["title", "detail"].compactMap { key -> String? in
-                    if case .string(let text)? = object[key], !text.isEmpty { return text }
-                    return nil
-                }
-                return texts.isEmpty ? nil : texts.joined(separator: ": ")
-            }
-            if !parts.isEmpty { return parts.joined(separator: "; ") }
-        }
-        if case .string(let text)? = root["message"], !text.isEmpty { return text }
-        return nil
+        return APIErrorBody.message(of: root)
     }
 
     /// Whatever a server or library echoes, the API key never leaves in a message.

@@ -4,7 +4,8 @@ import JSON
 
 /// `ac-export convert`: records from saved API responses instead of HTTP. Inputs are files or
 /// folders (read in name order) of page JSON exactly as the API returns it (records under the
-/// endpoint's key), or NDJSON with one record per line.
+/// endpoint's key), NDJSON with one record per line, or pages one per line (saved files put together with `cat`,
+/// responses appended with `curl >>`).
 public struct SavedPagesSource: RecordSource {
     public let inputs: [String]
     public var batchSize = 1000
@@ -114,13 +115,27 @@ public struct SavedPagesSource: RecordSource {
                 try readChunk()
             }
             if bytes[next...].contains(where: isNotBlank) && !endsInsideAValue(bytes[first..<newline]) {
-                return .lines(NDJSONReader(file: file, pending: bytes, atEnd: atEnd))
+                // The first line says what every line is: a page (its records are read) or one record.
+                let firstLine = Array(bytes[first..<newline])
+                let lines: NDJSONReader.Lines
+                if case .page = try savedValue(firstLine, path: "\(file.path) line 1", recordsKey: recordsKey) {
+                    lines = .pages(recordsKey: recordsKey)
+                } else {
+                    lines = .records
+                }
+                return .lines(NDJSONReader(file: file, pending: bytes, atEnd: atEnd, lines: lines))
             }
             break
         }
         if !atEnd { try file.readToEnd(appendingTo: &bytes) }
-        return try page(bytes, path: file.path, recordsKey: recordsKey).map { .page($0) }
-            ?? .lines(NDJSONReader(file: file, pending: bytes, atEnd: true))  // not a page: NDJSON, whose reader names the bad line
+        switch try savedValue(bytes, path: file.path, recordsKey: recordsKey) {
+        case .page(let ranges):
+            return .page(RecordBatch(records: RawRecords(bytes: bytes, ranges: ranges), resumeAfter: nil, origin: file.path))
+        case .record:  // a single record saved alone (one-line NDJSON)
+            return .page(RecordBatch(records: RawRecords(bytes: bytes, ranges: [0..<bytes.count]), resumeAfter: nil, origin: file.path))
+        case .notJSON:  // NDJSON, whose reader names the bad line
+            return .lines(NDJSONReader(file: file, pending: bytes, atEnd: true, lines: .records))
+        }
     }
 
     /// How much a file's first read reserves at most (its size when smaller): a page is read into one array of its
@@ -156,8 +171,15 @@ public struct SavedPagesSource: RecordSource {
         }
     }
 
-    /// Reads NDJSON a chunk at a time, one batch of records (lines) per call; the lines are parsed by the exporter.
+    /// Reads NDJSON a chunk at a time: one batch of records (lines, parsed by the exporter) per call, or one page
+    /// when every line is a page.
     final class NDJSONReader {
+        enum Lines {
+            case records
+            /// Each line is a list response, whose records are under `recordsKey`.
+            case pages(recordsKey: String)
+        }
+
         static let chunkSize = 1 << 20
         private let file: InputFile
         /// Read and not yet handed out, from `start`.
@@ -168,34 +190,27 @@ public struct SavedPagesSource: RecordSource {
         private var searched = 0
         private var lineNumber = 0
         private var atEnd: Bool
+        private let lines: Lines
 
         /// `pending`: what was read of the file before (from its first byte); `atEnd`: whether that was all of it.
-        init(file: InputFile, pending: [UInt8], atEnd: Bool) {
+        init(file: InputFile, pending: [UInt8], atEnd: Bool, lines: Lines) {
             self.file = file
             self.pending = pending
             self.atEnd = atEnd
+            self.lines = lines
         }
 
         func nextBatch(size: Int) throws -> RecordBatch? {
+            if case .pages(let recordsKey) = lines { return try nextPage(recordsKey: recordsKey) }
             var bytes: [UInt8] = []
             var ranges: [Range<Int>] = []
             var lines: [Int] = []
-            while ranges.count < size {
-                if let newline = SavedPagesSource.newline(in: pending, from: max(start, searched)) {
-                    take(pending[start..<newline], into: &bytes, &ranges, &lines)
-                    start = newline + 1
-                } else if !atEnd {
-                    searched = pending.count - start
-                    pending.removeSubrange(..<start)
-                    start = 0
-                    atEnd = try file.read(appendingTo: &pending, upTo: Self.chunkSize) == 0
-                } else {
-                    if start < pending.count { take(pending[start...], into: &bytes, &ranges, &lines) }
-                    pending = []
-                    start = 0
-                    searched = 0
-                    break
-                }
+            while ranges.count < size, let line = try nextLine() {
+                guard let content = Self.content(of: line) else { continue }
+                let begin = bytes.count
+                bytes.append(contentsOf: content)
+                ranges.append(begin..<bytes.count)
+                lines.append(lineNumber)
             }
             guard !ranges.isEmpty else { return nil }
             var batch = RecordBatch(records: RawRecords(bytes: bytes, ranges: ranges), resumeAfter: nil, origin: file.path)
@@ -203,35 +218,105 @@ public struct SavedPagesSource: RecordSource {
             return batch
         }
 
-        /// Appends a line to the batch unless it is blank.
-        /// A line that starts with a byte-order mark (files concatenated with `cat`) is read past it.
-        private func take(_ line: ArraySlice<UInt8>, into bytes: inout [UInt8], _ ranges: inout [Range<Int>], _ lines: inout [Int]) {
-            lineNumber += 1
+        /// The records of the next page line; a line that is not a page is an error, not a record: the first line
+        /// was a page, so records would be read as columns of pages.
+        private func nextPage(recordsKey: String) throws -> RecordBatch? {
+            while let line = try nextLine() {
+                guard let content = Self.content(of: line) else { continue }
+                let bytes = Array(content)
+                let origin = "\(file.path) line \(lineNumber)"
+                switch try SavedPagesSource.savedValue(bytes, path: origin, recordsKey: recordsKey) {
+                case .page(let ranges):
+                    return RecordBatch(records: RawRecords(bytes: bytes, ranges: ranges), resumeAfter: nil, origin: origin)
+                case .record:
+                    throw InputError(path: origin, reason: "has no '\(recordsKey)' list, but the file's first line is a page: a file holds pages or records, one per line, not both. Save the records apart from the pages")
+                case .notJSON(let error):
+                    throw InputError(path: origin, reason: "is not a JSON page (\(error)), but the file's first line is one. Save the page again")
+                }
+            }
+            return nil
+        }
+
+        /// The next line, without its line feed, or nil after the last; reads the file a chunk at a time.
+        private func nextLine() throws -> ArraySlice<UInt8>? {
+            while true {
+                if let newline = SavedPagesSource.newline(in: pending, from: max(start, searched)) {
+                    defer { start = newline + 1 }
+                    lineNumber += 1
+                    return pending[start..<newline]
+                } else if !atEnd {
+                    searched = pending.count - start
+                    pending.removeSubrange(..<start)
+                    start = 0
+                    atEnd = try file.read(appendingTo: &pending, upTo: Self.chunkSize) == 0
+                } else if start < pending.count {
+                    defer { start = pending.count }
+                    lineNumber += 1
+                    return pending[start...]
+                } else {
+                    pending = []
+                    start = 0
+                    searched = 0
+                    return nil
+                }
+            }
+        }
+
+        /// A line's JSON text, nil when it is blank. A line that starts with a byte-order mark (files concatenated
+        /// with `cat`) is read past it.
+        private static func content(of line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
             let line = SavedPagesSource.startsWithByteOrderMark(line) ? line.dropFirst(3) : line
-            guard line.contains(where: SavedPagesSource.isNotBlank) else { return }
-            let begin = bytes.count
-            bytes.append(contentsOf: line)
-            ranges.append(begin..<bytes.count)
-            lines.append(lineNumber)
+            return line.contains(where: SavedPagesSource.isNotBlank) ? line : nil
         }
     }
 
-    /// The records of a saved page, or nil when `bytes` is not one JSON value (then it may be NDJSON).
-    private static func page(_ bytes: [UInt8], path: String, recordsKey: String) throws -> RecordBatch? {
+    /// What one JSON value saved on its own is.
+    fileprivate enum SavedValue {
+        /// A list response: the byte range of each of its records.
+        case page([Range<Int>])
+        /// One record (an object without the endpoint's records list that is not a list response).
+        case record
+        case notJSON(JSONParseError)
+    }
+
+    /// Tells a page from a record saved alone. A list response without the endpoint's records list (a page of
+    /// another endpoint, converted with the wrong `--endpoint`) is an error: read as one record, its whole list would
+    /// become a single row, and the conversion would succeed.
+    fileprivate static func savedValue(_ bytes: [UInt8], path: String, recordsKey: String) throws -> SavedValue {
         let location: RecordsLocation
         do {
             location = try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
                 try JSONScanner.skimPage(buffer, recordsKey: recordsKey).records
             }
         } catch {
-            return nil
+            return .notJSON(error)
         }
-        let ranges: [Range<Int>]
         switch location {
-        case .array(let elements): ranges = elements
-        case .missing: ranges = [0..<bytes.count]  // a single record saved alone (one-line NDJSON)
+        case .array(let elements): return .page(elements)
         case .notAnArray: throw InputError(path: path, reason: "'\(recordsKey)' is not an array of records")
+        case .missing:
+            if let reason = listResponseReason(bytes, recordsKey: recordsKey) { throw InputError(path: path, reason: reason) }
+            return .record
         }
-        return RecordBatch(records: RawRecords(bytes: bytes, ranges: ranges), resumeAfter: nil, origin: path)
+    }
+
+    /// Why an object without the endpoint's records list is a response rather than one record, or nil: it has no
+    /// `id` (every record has one), and it is an error body of the API, or holds another endpoint's records list or a
+    /// `meta` object.
+    private static func listResponseReason(_ bytes: [UInt8], recordsKey: String) -> String? {
+        guard case .object(let object)? = try? JSONParser.parse(bytes), object["id"] == nil else { return nil }
+        if let message = APIErrorBody.message(of: object) {
+            return "is an error response of the API, not a page (it says: \(message)). Save the page again"
+        }
+        let lists = Endpoint.catalog.filter { endpoint in
+            if case .array? = object[endpoint.recordsKey] { true } else { false }
+        }
+        if !lists.isEmpty {
+            let found = lists.map { "'\($0.recordsKey)' (--endpoint \($0.name))" }.joined(separator: ", ")
+            return "is a page of another endpoint: it holds \(found) but no '\(recordsKey)' list. Convert it with that --endpoint"
+        }
+        guard case .object? = object["meta"] else { return nil }
+        let members = object.members.map { "'\($0.key)'" }.joined(separator: ", ")
+        return "is a list response (it has 'meta') without a '\(recordsKey)' list; it holds \(members). Check --endpoint"
     }
 }

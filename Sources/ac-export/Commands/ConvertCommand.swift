@@ -8,7 +8,13 @@ import Parquet
 struct ConvertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert saved API responses (page JSON files or NDJSON of records) into the same Parquet layout.")
+        abstract: "Convert saved API responses (page JSON files or NDJSON of records) into the same Parquet layout.",
+        discussion: """
+            Each input is a saved list response (a page, as GET /api/3/ENDPOINT returns it), pages one per line \
+            (saved pages put together with `cat`, responses appended with `curl >>`), or NDJSON with one record \
+            per line; the first line of a file tells which. A page of another endpoint than --endpoint is refused \
+            with the endpoint it belongs to.
+            """)
 
     @Option(help: "The endpoint the records belong to (see `ac-export endpoints`).")
     var endpoint: String
@@ -23,7 +29,7 @@ struct ConvertCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Only errors and the summary.")
     var quiet = false
 
-    @Argument(help: "Files or folders of saved pages / NDJSON.")
+    @Argument(help: "Files or folders of saved pages (one per file or per line) or NDJSON of records.")
     var inputs: [String]
 
     func run() async throws {
