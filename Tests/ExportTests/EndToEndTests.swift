@@ -22,10 +22,14 @@ import JSON
         try await export(baseURL, mock, to: .folder(lake), endpoints: endpoints, startedAt: startedAt)
     }
 
-    func export(_ baseURL: String, _ mock: MockConfiguration, to target: LakeTarget, endpoints: [Endpoint] = Endpoint.standard, startedAt: Date = Date()) async throws -> ExportSummary {
+    func export(
+        _ baseURL: String, _ mock: MockConfiguration, to target: LakeTarget, endpoints: [Endpoint] = Endpoint.standard, startedAt: Date = Date(),
+        reconcile: Bool = false
+    ) async throws -> ExportSummary {
         let client = ActiveCampaignClient(credentials: try Credentials(apiKey: mock.apiKey, baseURL: baseURL), configuration: Self.fastClient, logger: logger)
         var options = ExportOptions(target: target, endpoints: endpoints, anchorDate: Date(timeIntervalSince1970: 0))
         options.startedAt = startedAt
+        options.reconcile = reconcile
         do {
             let summary = try await ExportRun.run(options, source: APIRecordSource(client: client), logger: logger)
             try await client.shutdown()

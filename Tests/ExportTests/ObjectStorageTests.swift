@@ -98,4 +98,39 @@ import Testing
             throw error
         }
     }
+
+    /// `run --reconcile` and the custom-field tables into S3 as into a folder: two reconciling runs of every endpoint
+    /// of the catalog, records deleted in between; every engine reads from S3 what pyarrow reads from the folder,
+    /// tombstones and custom-field columns included.
+    @Test func reconcileAndCustomFieldTablesOnS3EqualTheSameRunsIntoAFolder() async throws {
+        let server = try await Self.seaweedWithBucket()
+        defer { server.stop() }
+        let folder = try LakeHarness.temporaryDirectory("lake")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let location = try S3Location("s3://\(Self.bucket)/acme/reconciled")
+        let mock = MockConfiguration(seed: 23, contacts: 320, deals: 140)
+        let deleted = ["contacts": [3, 160, 320], "deals": [5, 140]]
+        try await withMockServer(mock) { baseURL, mockServer in
+            for (index, startedAt) in [mock.now.addingTimeInterval(-3_600), mock.now.addingTimeInterval(1)].enumerated() {
+                if index == 1 { for (path, ids) in deleted { mockServer.delete(path: path, ids: ids) } }
+                for target in [LakeTarget.folder(folder), .s3(location, Self.settings(server))] {
+                    let summary = try await EndToEndTests().export(baseURL, mock, to: target, endpoints: Endpoint.catalog, startedAt: startedAt, reconcile: true)
+                    #expect(summary.succeeded, "run \(index + 1) into \(target): \(summary.results.filter { $0.status != .succeeded }.map { "\($0.endpoint): \($0.error ?? "")" })")
+                }
+            }
+        }
+        // The tombstones' detection times are the run's own, as are its id and extraction time.
+        let environment = ["CHECK_EXCLUDE": Self.runColumns["CHECK_EXCLUDE"]! + ",detected_at"]
+        let reference = try await DeltaLakeTests.read(folder, engine: "plain", environment: environment)
+        #expect(reference["contacts_deleted"]?.rows == 3 && reference["deals_deleted"]?.rows == 2)
+        let tables = Endpoint.catalog.map(\.name) + CustomFieldTable.all.map(\.name) + Reconciliation.tables
+        #expect(Set(reference.keys) == Set(tables))
+        for engine in ["plain", "deltalake", "polars", "duckdb"] {
+            let seen = try await DeltaLakeTests.read(location.description, engine: engine, environment: server.environment.merging(environment) { $1 })
+            for table in tables {
+                #expect(seen[table]?.rows == reference[table]?.rows && seen[table]?.digest == reference[table]?.digest,
+                        "\(engine) over S3, \(table): \(String(describing: seen[table])) against the folder's \(String(describing: reference[table]))")
+            }
+        }
+    }
 }
