@@ -204,17 +204,17 @@ public struct SavedPagesSource: RecordSource {
             if case .pages(let recordsKey) = lines { return try nextPage(recordsKey: recordsKey) }
             var bytes: [UInt8] = []
             var ranges: [Range<Int>] = []
-            var lines: [Int] = []
+            var lineNumbers: [Int] = []
             while ranges.count < size, let line = try nextLine() {
                 guard let content = Self.content(of: line) else { continue }
                 let begin = bytes.count
                 bytes.append(contentsOf: content)
                 ranges.append(begin..<bytes.count)
-                lines.append(lineNumber)
+                lineNumbers.append(lineNumber)
             }
             guard !ranges.isEmpty else { return nil }
             var batch = RecordBatch(records: RawRecords(bytes: bytes, ranges: ranges), resumeAfter: nil, origin: file.path)
-            batch.lineNumbers = lines
+            batch.lineNumbers = lineNumbers
             return batch
         }
 
