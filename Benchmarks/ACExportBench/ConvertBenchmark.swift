@@ -17,7 +17,7 @@ struct ConvertBenchmark {
         let pages = directory + "/pages-\(contacts)"
         try FileManager.default.createDirectory(atPath: pages, withIntermediateDirectories: true)
         let ndjsonPath = directory + "/contacts-\(contacts).ndjson"
-        FileManager.default.createFile(atPath: ndjsonPath, contents: nil)
+        guard FileManager.default.createFile(atPath: ndjsonPath, contents: nil) else { throw BenchError(message: "cannot create \(ndjsonPath)") }
         let ndjson = try FileHandle(forWritingTo: URL(fileURLWithPath: ndjsonPath))
         defer { try? ndjson.close() }
         var total = 0
