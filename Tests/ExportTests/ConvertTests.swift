@@ -140,25 +140,47 @@ import JSON
         #expect(summary.results[0].completeness?.skipped == 0)
     }
 
-    /// Pages saved one per line (page files put together with `cat`, responses appended with `curl >>`) are read as
-    /// pages: their records become rows. Before, each page was taken for one record: three pages, three rows.
+    /// Pages saved one per line (responses appended with `curl -w '\n' >>`) are read as pages: their records become
+    /// rows. Before, each page was taken for one record: seven pages, seven rows. The file is larger than the reader's
+    /// 1 MiB chunks, so pages span chunks; lines end in LF or CRLF, one page is empty, one starts with a byte-order
+    /// mark, and the last line has no line feed.
     @Test func pagesOnePerLineAreReadAsPages() async throws {
         let work = try LakeHarness.temporaryDirectory("convert-page-lines")
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let dataset = MockDataset(configuration: MockConfiguration(seed: 6, contacts: 250, deals: 0))
+        let dataset = MockDataset(configuration: MockConfiguration(seed: 6, contacts: 650, deals: 0))
         var lines: [UInt8] = []
-        for offset in stride(from: 0, to: 250, by: 100) {
+        for offset in stride(from: 0, to: 650, by: 100) {
             if offset == 100 { lines += [0xEF, 0xBB, 0xBF] }  // a page saved by a Windows tool
-            lines += dataset.pageJSON(path: "contacts", offset: offset, limit: 100) + [0x0A, 0x0A]
+            if offset == 300 { lines += Array(#"{"contacts":[],"meta":{"total":"0"}}"#.utf8) + [0x0D, 0x0A] }
+            lines += dataset.pageJSON(path: "contacts", offset: offset, limit: 100) + (offset == 600 ? [] : offset % 200 == 0 ? [0x0D, 0x0A] : [0x0A, 0x0A])
         }
+        #expect(lines.count > 1 << 20)
         try Data(lines).write(to: URL(fileURLWithPath: work + "/pages.ndjson"))
         try FileManager.default.createDirectory(atPath: work + "/source", withIntermediateDirectories: true)
-        let records: [UInt8] = (0..<250).flatMap { dataset.recordJSON(path: "contacts", index: $0) + [0x0A] }
+        let records: [UInt8] = (0..<650).flatMap { dataset.recordJSON(path: "contacts", index: $0) + [0x0A] }
         try Data(records).write(to: URL(fileURLWithPath: work + "/source/contacts.ndjson"))
         let summary = try await convert([work + "/pages.ndjson"], endpoint: "contacts", to: work + "/lake")
         #expect(summary.succeeded)
-        #expect(summary.results[0].rows == 250)
+        #expect(summary.results[0].rows == 650)
         try LakeHarness.check(lake: work + "/lake", source: work + "/source")
+    }
+
+    /// Page files put together with `cat` (the API's responses end without a line feed) are one line of JSON values
+    /// one after another: neither a page nor NDJSON. They are refused with how to save them instead, not parsed as one
+    /// bad record line.
+    @Test(arguments: [false, true])
+    func pagesConcatenatedOnOneLineAreRefusedWithWhatToDo(finalLineFeed: Bool) async throws {
+        let work = try LakeHarness.temporaryDirectory("convert-cat")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let dataset = MockDataset(configuration: MockConfiguration(seed: 6, contacts: 200, deals: 0))
+        let bytes: [UInt8] = dataset.pageJSON(path: "contacts", offset: 0, limit: 100) + dataset.pageJSON(path: "contacts", offset: 100, limit: 100)
+            + (finalLineFeed ? [0x0A] : [])
+        try Data(bytes).write(to: URL(fileURLWithPath: work + "/all.json"))
+        let summary = try await convert([work + "/all.json"], endpoint: "contacts", to: work + "/lake")
+        #expect(!summary.succeeded)
+        let error = summary.results[0].error ?? ""
+        #expect(error.contains("all.json\(finalLineFeed ? " line 1" : ""): holds pages one after another on one line"), "\(error)")
+        #expect(error.contains("for f in pages/*.json; do cat \"$f\"; echo; done > pages.ndjson"), "\(error)")
     }
 
     /// A page of another endpoint, converted with the wrong `--endpoint`, is refused with the endpoint it belongs to,

@@ -4,8 +4,7 @@ import JSON
 
 /// `ac-export convert`: records from saved API responses instead of HTTP. Inputs are files or
 /// folders (read in name order) of page JSON exactly as the API returns it (records under the
-/// endpoint's key), NDJSON with one record per line, or pages one per line (saved files put together with `cat`,
-/// responses appended with `curl >>`).
+/// endpoint's key), NDJSON with one record per line, or pages one per line (`curl -w '\n' … >>`).
 public struct SavedPagesSource: RecordSource {
     public let inputs: [String]
     public var batchSize = 1000
@@ -114,11 +113,13 @@ public struct SavedPagesSource: RecordSource {
                 next = bytes.count
                 try readChunk()
             }
+            let lineNumber = 1 + bytes[..<first].count { $0 == 0x0A }
+            try refusePagesOnOneLine(bytes[first..<newline], path: "\(file.path) line \(lineNumber)", recordsKey: recordsKey)
             if bytes[next...].contains(where: isNotBlank) && !endsInsideAValue(bytes[first..<newline]) {
                 // The first line says what every line is: a page (its records are read) or one record.
                 let firstLine = Array(bytes[first..<newline])
                 let lines: NDJSONReader.Lines
-                if case .page = try savedValue(firstLine, path: "\(file.path) line 1", recordsKey: recordsKey) {
+                if case .page = try savedValue(firstLine, path: "\(file.path) line \(lineNumber)", recordsKey: recordsKey) {
                     lines = .pages(recordsKey: recordsKey)
                 } else {
                     lines = .records
@@ -133,9 +134,30 @@ public struct SavedPagesSource: RecordSource {
             return .page(RecordBatch(records: RawRecords(bytes: bytes, ranges: ranges), resumeAfter: nil, origin: file.path))
         case .record:  // a single record saved alone (one-line NDJSON)
             return .page(RecordBatch(records: RawRecords(bytes: bytes, ranges: [0..<bytes.count]), resumeAfter: nil, origin: file.path))
-        case .notJSON:  // NDJSON, whose reader names the bad line
-            return .lines(NDJSONReader(file: file, pending: bytes, atEnd: true, lines: .records))
+        case .notJSON:
+            try refusePagesOnOneLine(bytes[...], path: file.path, recordsKey: recordsKey)
+            return .lines(NDJSONReader(file: file, pending: bytes, atEnd: true, lines: .records))  // NDJSON, whose reader names the bad line
         }
+    }
+
+    /// Throws when a line starts with a page and another JSON value follows it on the same line (`{…}{…}`): responses
+    /// saved one after another without a line feed (`cat` of page files), which is neither a page nor NDJSON.
+    private static func refusePagesOnOneLine(_ line: ArraySlice<UInt8>, path: String, recordsKey: String) throws {
+        let firstValueLength: Int? = line.withUnsafeBufferPointer { buffer in
+            var scanner = JSONScanner(bytes: buffer)
+            scanner.skipWhitespace()
+            guard (try? scanner.skipValue()) != nil else { return nil }
+            let end = scanner.index
+            while !scanner.isAtEnd && (scanner.current == 0x20 || scanner.current == 0x09 || scanner.current == 0x0D) { scanner.index += 1 }
+            return !scanner.isAtEnd && scanner.current == UInt8(ascii: "{") ? end : nil
+        }
+        guard let firstValueLength,
+              case .page = try savedValue(Array(line.prefix(firstValueLength)), path: path, recordsKey: recordsKey) else { return }
+        throw InputError(
+            path: path,
+            reason: "holds pages one after another on one line (responses saved without a line feed between them, as `cat` of "
+                + "page files does). Convert the page files themselves, or put each on a line of its own: "
+                + "`for f in pages/*.json; do cat \"$f\"; echo; done > pages.ndjson`, or `curl -w '\\n' … >> pages.ndjson`")
     }
 
     /// How much a file's first read reserves at most (its size when smaller): a page is read into one array of its
@@ -313,7 +335,7 @@ public struct SavedPagesSource: RecordSource {
         }
         if !lists.isEmpty {
             let found = lists.map { "'\($0.recordsKey)' (--endpoint \($0.name))" }.joined(separator: ", ")
-            return "is a page of another endpoint: it holds \(found) but no '\(recordsKey)' list. Convert it with that --endpoint"
+            return "is a page of another endpoint: it holds \(found) but no '\(recordsKey)' list. Convert it with \(lists.count == 1 ? "that" : "the right") --endpoint"
         }
         guard case .object? = object["meta"] else { return nil }
         let members = object.members.map { "'\($0.key)'" }.joined(separator: ", ")

@@ -8,12 +8,11 @@ import Parquet
 struct ConvertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert saved API responses (page JSON files or NDJSON of records) into the same Parquet layout.",
+        abstract: "Convert saved API responses (page JSON files, pages one per line, or NDJSON of records) into the same Parquet layout.",
         discussion: """
             Each input is a saved list response (a page, as GET /api/3/ENDPOINT returns it), pages one per line \
-            (saved pages put together with `cat`, responses appended with `curl >>`), or NDJSON with one record \
-            per line; the first line of a file tells which. A page of another endpoint than --endpoint is refused \
-            with the endpoint it belongs to.
+            (`curl -w '\\n' … >> pages.ndjson`), or NDJSON with one record per line; the first line of a file tells \
+            which. A page of another endpoint than --endpoint, or an error response of the API, is refused.
             """)
 
     @Option(help: "The endpoint the records belong to (see `ac-export endpoints`).")
