@@ -4,7 +4,8 @@ import JSON
 
 /// `ac-export convert`: records from saved API responses instead of HTTP. Inputs are files or
 /// folders (read in name order) of page JSON exactly as the API returns it (records under the
-/// endpoint's key), NDJSON with one record per line, or pages one per line (`curl -w '\n' … >>`).
+/// endpoint's key), NDJSON with one record per line, or pages one after another (one per line, `curl >>`, or page
+/// files put together with `cat`).
 public struct SavedPagesSource: RecordSource {
     public let inputs: [String]
     public var batchSize = 1000
@@ -59,7 +60,7 @@ public struct SavedPagesSource: RecordSource {
             let source: SavedPagesSource
             let recordsKey: String
             private var files: [String]?
-            private var reader: NDJSONReader?
+            private var reader: InputReader?
 
             init(source: SavedPagesSource, recordsKey: String) {
                 self.source = source
@@ -75,7 +76,7 @@ public struct SavedPagesSource: RecordSource {
                     guard let path = files?.popLast() else { return nil }
                     switch try SavedPagesSource.open(InputFile(opening: path), recordsKey: recordsKey) {
                     case .page(let batch): return batch
-                    case .lines(let lines): reader = lines
+                    case .reader(let opened): reader = opened
                     }
                 }
             }
@@ -84,7 +85,7 @@ public struct SavedPagesSource: RecordSource {
 
     fileprivate enum OpenedInput {
         case page(RecordBatch)
-        case lines(NDJSONReader)
+        case reader(InputReader)
     }
 
     /// A saved page is one JSON value (usually one line, or pretty-printed over many) and is read whole: a page holds
@@ -96,15 +97,26 @@ public struct SavedPagesSource: RecordSource {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(min(file.sizeHint, Self.wholeReadReservation) + 1)
         var atEnd = false
-        func readChunk() throws { atEnd = try file.read(appendingTo: &bytes, upTo: NDJSONReader.chunkSize) == 0 }
+        func readChunk() throws { atEnd = try file.read(appendingTo: &bytes, upTo: InputReader.chunkSize) == 0 }
         var contentStart: Int?
         var searched = 0
+        var firstValueJudged = false
         while !atEnd {
             try readChunk()
             if contentStart == nil, searched == 0, Self.startsWithByteOrderMark(bytes[...]) { bytes.removeFirst(3) }
             contentStart = contentStart ?? bytes[searched...].firstIndex(where: isNotBlank)
             guard let first = contentStart, let newline = newline(in: bytes, from: max(first, searched)) else {
                 searched = bytes.count
+                // More than a chunk without a line feed: a large page, or pages put together with `cat` (the API's
+                // responses end without one). Once the first value is whole, pages are read one at a time instead of
+                // reading on to the end of the line.
+                if let first = contentStart, !firstValueJudged, bytes.count - first > InputReader.chunkSize {
+                    switch try firstValue(bytes[first...], path: file.path, recordsKey: recordsKey) {
+                    case .page: return .reader(InputReader(file: file, pending: bytes, atEnd: atEnd, content: .pages(recordsKey: recordsKey)))
+                    case .other: firstValueJudged = true
+                    case .incomplete: firstValueJudged = bytes.count - first > Self.wholeReadReservation
+                    }
+                }
                 continue
             }
             // What follows the first line: only blanks up to the end is a page on one line, saved with a final newline.
@@ -113,18 +125,16 @@ public struct SavedPagesSource: RecordSource {
                 next = bytes.count
                 try readChunk()
             }
-            let lineNumber = 1 + bytes[..<first].count { $0 == 0x0A }
-            try refusePagesOnOneLine(bytes[first..<newline], path: "\(file.path) line \(lineNumber)", recordsKey: recordsKey)
             if bytes[next...].contains(where: isNotBlank) && !endsInsideAValue(bytes[first..<newline]) {
-                // The first line says what every line is: a page (its records are read) or one record.
-                let firstLine = Array(bytes[first..<newline])
-                let lines: NDJSONReader.Lines
-                if case .page = try savedValue(firstLine, path: "\(file.path) line \(lineNumber)", recordsKey: recordsKey) {
-                    lines = .pages(recordsKey: recordsKey)
+                // The first value says what the file holds: pages (their records are read) or records, one per line.
+                let lineNumber = 1 + bytes[..<first].count { $0 == 0x0A }
+                let content: InputReader.Content
+                if case .page = try firstValue(bytes[first..<newline], path: "\(file.path) line \(lineNumber)", recordsKey: recordsKey) {
+                    content = .pages(recordsKey: recordsKey)
                 } else {
-                    lines = .records
+                    content = .records
                 }
-                return .lines(NDJSONReader(file: file, pending: bytes, atEnd: atEnd, lines: lines))
+                return .reader(InputReader(file: file, pending: bytes, atEnd: atEnd, content: content))
             }
             break
         }
@@ -135,29 +145,40 @@ public struct SavedPagesSource: RecordSource {
         case .record:  // a single record saved alone (one-line NDJSON)
             return .page(RecordBatch(records: RawRecords(bytes: bytes, ranges: [0..<bytes.count]), resumeAfter: nil, origin: file.path))
         case .notJSON:
-            try refusePagesOnOneLine(bytes[...], path: file.path, recordsKey: recordsKey)
-            return .lines(NDJSONReader(file: file, pending: bytes, atEnd: true, lines: .records))  // NDJSON, whose reader names the bad line
+            // Pages one after another (`cat` of page files), or NDJSON, whose reader names the bad line.
+            let content: InputReader.Content
+            if case .page = try firstValue(bytes[...], path: file.path, recordsKey: recordsKey) {
+                content = .pages(recordsKey: recordsKey)
+            } else {
+                content = .records
+            }
+            return .reader(InputReader(file: file, pending: bytes, atEnd: true, content: content))
         }
     }
 
-    /// Throws when a line starts with a page and another JSON value follows it on the same line (`{…}{…}`): responses
-    /// saved one after another without a line feed (`cat` of page files), which is neither a page nor NDJSON.
-    private static func refusePagesOnOneLine(_ line: ArraySlice<UInt8>, path: String, recordsKey: String) throws {
-        let firstValueLength: Int? = line.withUnsafeBufferPointer { buffer in
+    fileprivate enum FirstValue {
+        case page
+        /// A record, or not JSON.
+        case other
+        /// The text ends inside the value.
+        case incomplete
+    }
+
+    /// What the JSON value at the start of `text` is, whatever follows it. A page of another endpoint or an error
+    /// response of the API is an error (`savedValue`).
+    private static func firstValue(_ text: ArraySlice<UInt8>, path: String, recordsKey: String) throws -> FirstValue {
+        guard let length = valueLength(text) else { return endsInsideAValue(text) ? .incomplete : .other }
+        if case .page = try savedValue(Array(text.prefix(length)), path: path, recordsKey: recordsKey) { return .page }
+        return .other
+    }
+
+    /// The length of the JSON value at the start of `text` (blanks before it included), or nil when there is none whole.
+    fileprivate static func valueLength(_ text: ArraySlice<UInt8>) -> Int? {
+        text.withUnsafeBufferPointer { buffer in
             var scanner = JSONScanner(bytes: buffer)
             scanner.skipWhitespace()
-            guard (try? scanner.skipValue()) != nil else { return nil }
-            let end = scanner.index
-            while !scanner.isAtEnd && (scanner.current == 0x20 || scanner.current == 0x09 || scanner.current == 0x0D) { scanner.index += 1 }
-            return !scanner.isAtEnd && scanner.current == UInt8(ascii: "{") ? end : nil
+            return (try? scanner.skipValue()) != nil ? scanner.index : nil
         }
-        guard let firstValueLength,
-              case .page = try savedValue(Array(line.prefix(firstValueLength)), path: path, recordsKey: recordsKey) else { return }
-        throw InputError(
-            path: path,
-            reason: "holds pages one after another on one line (responses saved without a line feed between them, as `cat` of "
-                + "page files does). Convert the page files themselves, or put each on a line of its own: "
-                + "`for f in pages/*.json; do cat \"$f\"; echo; done > pages.ndjson`, or `curl -w '\\n' … >> pages.ndjson`")
     }
 
     /// How much a file's first read reserves at most (its size when smaller): a page is read into one array of its
@@ -193,12 +214,12 @@ public struct SavedPagesSource: RecordSource {
         }
     }
 
-    /// Reads NDJSON a chunk at a time: one batch of records (lines, parsed by the exporter) per call, or one page
-    /// when every line is a page.
-    final class NDJSONReader {
-        enum Lines {
+    /// Reads a file a chunk at a time: NDJSON, one batch of records (lines, parsed by the exporter) per call, or
+    /// pages one after another (one per line, or put together with `cat`), one page per call.
+    final class InputReader {
+        enum Content {
             case records
-            /// Each line is a list response, whose records are under `recordsKey`.
+            /// List responses, whose records are under `recordsKey`, separated by blanks or nothing.
             case pages(recordsKey: String)
         }
 
@@ -211,19 +232,20 @@ public struct SavedPagesSource: RecordSource {
         /// `pending` holds no line feed from `start` up to here: a long line is not searched again after each chunk.
         private var searched = 0
         private var lineNumber = 0
+        private var pageNumber = 0
         private var atEnd: Bool
-        private let lines: Lines
+        private let content: Content
 
         /// `pending`: what was read of the file before (from its first byte); `atEnd`: whether that was all of it.
-        init(file: InputFile, pending: [UInt8], atEnd: Bool, lines: Lines) {
+        init(file: InputFile, pending: [UInt8], atEnd: Bool, content: Content) {
             self.file = file
             self.pending = pending
             self.atEnd = atEnd
-            self.lines = lines
+            self.content = content
         }
 
         func nextBatch(size: Int) throws -> RecordBatch? {
-            if case .pages(let recordsKey) = lines { return try nextPage(recordsKey: recordsKey) }
+            if case .pages(let recordsKey) = content { return try nextPage(recordsKey: recordsKey) }
             var bytes: [UInt8] = []
             var ranges: [Range<Int>] = []
             var lineNumbers: [Int] = []
@@ -240,23 +262,43 @@ public struct SavedPagesSource: RecordSource {
             return batch
         }
 
-        /// The records of the next page line; a line that is not a page is an error, not a record: the first line
+        /// The records of the next page; a value that is not a page is an error, not a record: the file's first value
         /// was a page, so records would be read as columns of pages.
         private func nextPage(recordsKey: String) throws -> RecordBatch? {
-            while let line = try nextLine() {
-                guard let content = Self.content(of: line) else { continue }
-                let bytes = Array(content)
-                let origin = "\(file.path) line \(lineNumber)"
-                switch try SavedPagesSource.savedValue(bytes, path: origin, recordsKey: recordsKey) {
-                case .page(let ranges):
-                    return RecordBatch(records: RawRecords(bytes: bytes, ranges: ranges), resumeAfter: nil, origin: origin)
-                case .record:
-                    throw InputError(path: origin, reason: "has no '\(recordsKey)' list, but the file's first line is a page: a file holds pages or records, one per line, not both. Save the records apart from the pages")
-                case .notJSON(let error):
-                    throw InputError(path: origin, reason: "is not a JSON page (\(error)), but the file's first line is one. Save the page again")
+            while true {  // past blanks and byte-order marks between pages
+                while start < pending.count && !SavedPagesSource.isNotBlank(pending[start]) { start += 1 }
+                if pending.count - start >= 3 || atEnd {
+                    if SavedPagesSource.startsWithByteOrderMark(pending[start...]) { start += 3; continue }
+                    break
                 }
+                try readMore()  // fewer than 3 bytes left: a byte-order mark may be cut
             }
-            return nil
+            guard start < pending.count else { return nil }
+            pageNumber += 1
+            let origin = pageNumber == 1 ? file.path : "\(file.path) page \(pageNumber)"
+            var length = SavedPagesSource.valueLength(pending[start...])
+            while length == nil && !atEnd && pending.count - start <= SavedPagesSource.wholeReadReservation {
+                try readMore()
+                length = SavedPagesSource.valueLength(pending[start...])
+            }
+            guard let length else {
+                throw InputError(path: origin, reason: "is not a whole JSON page, but the file's first value is one. Save the page again")
+            }
+            let bytes = Array(pending[start..<(start + length)])
+            start += length
+            switch try SavedPagesSource.savedValue(bytes, path: origin, recordsKey: recordsKey) {
+            case .page(let ranges):
+                return RecordBatch(records: RawRecords(bytes: bytes, ranges: ranges), resumeAfter: nil, origin: origin)
+            case .record, .notJSON:
+                throw InputError(path: origin, reason: "has no '\(recordsKey)' list, but the file's first value is a page: a file holds pages or records, not both. Save the records apart from the pages")
+            }
+        }
+
+        /// Reads the next chunk, first dropping what was handed out.
+        private func readMore() throws {
+            pending.removeSubrange(..<start)
+            start = 0
+            atEnd = try file.read(appendingTo: &pending, upTo: Self.chunkSize) == 0
         }
 
         /// The next line, without its line feed, or nil after the last; reads the file a chunk at a time.
@@ -268,9 +310,7 @@ public struct SavedPagesSource: RecordSource {
                     return pending[start..<newline]
                 } else if !atEnd {
                     searched = pending.count - start
-                    pending.removeSubrange(..<start)
-                    start = 0
-                    atEnd = try file.read(appendingTo: &pending, upTo: Self.chunkSize) == 0
+                    try readMore()
                 } else if start < pending.count {
                     defer { start = pending.count }
                     lineNumber += 1

@@ -8,11 +8,12 @@ import Parquet
 struct ConvertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert saved API responses (page JSON files, pages one per line, or NDJSON of records) into the same Parquet layout.",
+        abstract: "Convert saved API responses (page JSON files, pages one after another, or NDJSON of records) into the same Parquet layout.",
         discussion: """
-            Each input is a saved list response (a page, as GET /api/3/ENDPOINT returns it), pages one per line \
-            (`curl -w '\\n' … >> pages.ndjson`), or NDJSON with one record per line; the first line of a file tells \
-            which. A page of another endpoint than --endpoint, or an error response of the API, is refused.
+            Each input is a saved list response (a page, as GET /api/3/ENDPOINT returns it), pages one after \
+            another (one per line, `curl … >> pages.json`, or page files put together with `cat`), or NDJSON with \
+            one record per line; the first JSON value of a file tells which. A page of another endpoint than \
+            --endpoint, or an error response of the API, is refused.
             """)
 
     @Option(help: "The endpoint the records belong to (see `ac-export endpoints`).")
@@ -28,7 +29,7 @@ struct ConvertCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Only errors and the summary.")
     var quiet = false
 
-    @Argument(help: "Files or folders of saved pages (one per file or per line) or NDJSON of records.")
+    @Argument(help: "Files or folders of saved pages (one or more per file) or NDJSON of records.")
     var inputs: [String]
 
     func run() async throws {
