@@ -89,10 +89,12 @@ public struct SavedPagesSource: RecordSource {
     }
 
     /// A saved page is one JSON value (usually one line, or pretty-printed over many) and is read whole: a page holds
-    /// at most a few MB. NDJSON may be of any size, so it is read a chunk at a time instead; only the first line and
-    /// what came with it are read to tell them apart: a first line that is a whole JSON value with more after it, or
-    /// that is not JSON before its end (a byte-order mark, a broken first record), starts NDJSON, whose reader names
-    /// the bad line. Only a first line that ends inside a value (a pretty-printed page) has the file read whole.
+    /// at most a few MB. NDJSON, and pages one after another, may be of any size, so they are read a chunk at a time
+    /// instead; only the first line and what came with it are read to tell them apart: a first line that is a whole
+    /// JSON value with more after it starts pages when that value is a page, else NDJSON, as does a first line that
+    /// is not JSON before its end (a broken first record), whose reader names the bad line. A first line that ends
+    /// inside a value (a pretty-printed page) has the file read whole; one longer than a chunk is judged by its first
+    /// value as soon as that is whole (pages put together with `cat` share one line).
     fileprivate static func open(_ file: InputFile, recordsKey: String) throws -> OpenedInput {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(min(file.sizeHint, Self.wholeReadReservation) + 1)
