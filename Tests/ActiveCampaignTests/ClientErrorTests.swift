@@ -14,8 +14,6 @@ extension ClientAgainstMockTests {
             let mock = MockConfiguration(contacts: 300, deals: 300)
             try await withMockServer(mock) { baseURL, _ in
                 try await withClient(baseURL: baseURL, apiKey: Self.secretKey, logger: capture.logger()) { client in
-                    let clock = ContinuousClock()
-                    let started = clock.now
                     let check = await #expect(throws: ActiveCampaignError.self) { try await client.checkCredentials() }
                     #expect(check?.kind == .authentication)
                     #expect(check?.description.contains("the API key was rejected (403) — check ACTIVECAMPAIGN_API_KEY") == true)
@@ -27,8 +25,9 @@ extension ClientAgainstMockTests {
                         #expect(error.map { String(describing: $0) }?.contains(Self.secretKey) == false)
                     }
                     #expect(client.statistics.requests == 1 + Endpoint.standard.count)
+                    // Fast means without a retry or its backoff, not within a wall-clock bound: the 16 requests take
+                    // about 4 s at the client's 4 requests/s, more on a loaded machine.
                     #expect(client.statistics.retries == 0)
-                    #expect(clock.now - started < .seconds(5))
                 }
             }
             #expect(!capture.all.isEmpty)
