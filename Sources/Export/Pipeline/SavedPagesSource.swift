@@ -127,7 +127,7 @@ public struct SavedPagesSource: RecordSource {
                 next = bytes.count
                 try readChunk()
             }
-            if bytes[next...].contains(where: isNotBlank) && !endsInsideAValue(bytes[first..<newline]) {
+            if bytes[next...].contains(where: isNotBlank) && valueExtent(bytes[first..<newline]) != .incomplete {
                 // The first value says what the file holds: pages (their records are read) or records, one per line.
                 let lineNumber = 1 + bytes[..<first].count { $0 == 0x0A }
                 let content: InputReader.Content
@@ -169,17 +169,32 @@ public struct SavedPagesSource: RecordSource {
     /// What the JSON value at the start of `text` is, whatever follows it. A page of another endpoint or an error
     /// response of the API is an error (`savedValue`).
     private static func firstValue(_ text: ArraySlice<UInt8>, path: String, recordsKey: String) throws -> FirstValue {
-        guard let length = valueLength(text) else { return endsInsideAValue(text) ? .incomplete : .other }
+        let length: Int
+        switch valueExtent(text) {
+        case .whole(let whole): length = whole
+        case .incomplete: return .incomplete
+        case .invalid: return .other
+        }
         if case .page = try savedValue(Array(text.prefix(length)), path: path, recordsKey: recordsKey) { return .page }
         return .other
     }
 
-    /// The length of the JSON value at the start of `text` (blanks before it included), or nil when there is none whole.
-    fileprivate static func valueLength(_ text: ArraySlice<UInt8>) -> Int? {
+    fileprivate enum ValueExtent: Equatable {
+        /// The value and the blanks before it.
+        case whole(length: Int)
+        /// The text ends inside the value: read in part, or, for a first line, a value spread over lines (a
+        /// pretty-printed page: JSON's tokens never span a line feed, so any other failure shows within the line).
+        case incomplete
+        case invalid
+    }
+
+    /// How far the JSON value at the start of `text` reaches, in one scan.
+    fileprivate static func valueExtent(_ text: ArraySlice<UInt8>) -> ValueExtent {
         text.withUnsafeBufferPointer { buffer in
             var scanner = JSONScanner(bytes: buffer)
             scanner.skipWhitespace()
-            return (try? scanner.skipValue()) != nil ? scanner.index : nil
+            if (try? scanner.skipValue()) != nil { return .whole(length: scanner.index) }
+            return scanner.isAtEnd ? .incomplete : .invalid
         }
     }
 
@@ -206,15 +221,6 @@ public struct SavedPagesSource: RecordSource {
         byte != 0x20 && byte != 0x0A && byte != 0x0D && byte != 0x09
     }
 
-    /// Whether a first line stops inside a JSON value: then it can only start a value spread over lines (JSON's
-    /// tokens never span a line feed); a whole value, or any other failure, shows within the line.
-    private static func endsInsideAValue(_ text: ArraySlice<UInt8>) -> Bool {
-        text.withUnsafeBufferPointer { buffer in
-            var scanner = JSONScanner(bytes: buffer)
-            guard (try? scanner.skipValue()) == nil else { return false }
-            return scanner.isAtEnd
-        }
-    }
 
     /// Reads a file a chunk at a time: NDJSON, one batch of records (lines, parsed by the exporter) per call, or
     /// pages one after another (one per line, or put together with `cat`), one page per call.
@@ -278,12 +284,12 @@ public struct SavedPagesSource: RecordSource {
             guard start < pending.count else { return nil }
             pageNumber += 1
             let origin = pageNumber == 1 ? file.path : "\(file.path) page \(pageNumber)"
-            var length = SavedPagesSource.valueLength(pending[start...])
-            while length == nil && !atEnd && pending.count - start <= SavedPagesSource.wholeReadReservation {
+            var extent = SavedPagesSource.valueExtent(pending[start...])
+            while extent == .incomplete && !atEnd && pending.count - start <= SavedPagesSource.wholeReadReservation {
                 try readMore()
-                length = SavedPagesSource.valueLength(pending[start...])
+                extent = SavedPagesSource.valueExtent(pending[start...])
             }
-            guard let length else {
+            guard case .whole(let length) = extent else {
                 throw InputError(path: origin, reason: "is not a whole JSON page, but the file's first value is one. Save the page again")
             }
             let bytes = Array(pending[start..<(start + length)])
