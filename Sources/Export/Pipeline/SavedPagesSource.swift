@@ -186,6 +186,10 @@ public struct SavedPagesSource: RecordSource {
         /// pretty-printed page: JSON's tokens never span a line feed, so any other failure shows within the line).
         case incomplete
         case invalid
+
+        var isWhole: Bool {
+            if case .whole = self { true } else { false }
+        }
     }
 
     /// How far the JSON value at the start of `text` reaches, in one scan.
@@ -285,7 +289,8 @@ public struct SavedPagesSource: RecordSource {
             pageNumber += 1
             let origin = pageNumber == 1 ? file.path : "\(file.path) page \(pageNumber)"
             var extent = SavedPagesSource.valueExtent(pending[start...])
-            while extent == .incomplete && !atEnd && pending.count - start <= SavedPagesSource.wholeReadReservation {
+            // Not whole may also be cut off where a scan cannot tell (inside a string): read on in any case.
+            while !extent.isWhole && !atEnd && pending.count - start <= SavedPagesSource.wholeReadReservation {
                 try readMore()
                 extent = SavedPagesSource.valueExtent(pending[start...])
             }
