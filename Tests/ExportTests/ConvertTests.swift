@@ -186,6 +186,26 @@ import JSON
         try LakeHarness.check(lake: work + "/lake", source: work + "/source")
     }
 
+    /// A page cut by the end of one of the reader's reads (at 2 MiB into the file) right inside a `\u` escape is read
+    /// on, not taken for broken JSON: there the scan fails before the end of what was read, unlike most cuts.
+    @Test func aPageCutInsideAnEscapeByARead() async throws {
+        let work = try LakeHarness.temporaryDirectory("convert-cut-escape")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let escapes = String(repeating: #"\u00e9"#, count: 500)
+        let body: [UInt8] = (0..<8).flatMap { page in
+            Array(("{\"contacts\":[" + (0..<100).map { "{\"id\":\"\(page * 100 + $0 + 1)\",\"firstName\":\"\(escapes)\"}" }.joined(separator: ",")
+                + "],\"meta\":{\"total\":\"800\"}}").utf8)
+        }
+        // Blanks before the first page put the read boundary right after a `\u0`.
+        let boundary = 2 << 20
+        var shift = 0
+        while !(body[boundary - shift - 3] == UInt8(ascii: "\\") && body[boundary - shift - 2] == UInt8(ascii: "u")) { shift += 1 }
+        try Data(Array(repeating: 0x20, count: shift) + body).write(to: URL(fileURLWithPath: work + "/all.json"))
+        let summary = try await convert([work + "/all.json"], endpoint: "contacts", to: work + "/lake")
+        #expect(summary.succeeded, "\(summary.results.map { $0.error ?? "-" })")
+        #expect(summary.results[0].rows == 800)
+    }
+
     /// A page of another endpoint, converted with the wrong `--endpoint`, is refused with the endpoint it belongs to,
     /// whether saved alone or one per line, and nothing is committed. Before, each page became one row of the wrong
     /// table and the conversion succeeded.
